@@ -1,0 +1,71 @@
+# The safeguarding assistant. `make run` to chat, `make test` to check everything.
+# Every target installs what it needs first (a local .venv with Python 3.10).
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONPATH := $(CURDIR)
+
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+SPACY := build/spacy/en_safeguarding_v1
+MODEL := models/safeguarding.tar.gz
+TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
+
+.PHONY: install spacy train run shell actions parse validate test test-stories lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+spacy: $(SPACY)/meta.json
+
+$(SPACY)/meta.json: $(VENV)/.installed safeguarding/spacy_pipeline.py
+	$(PY) -m safeguarding.spacy_pipeline
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed $(SPACY)/meta.json $(TRAINING)
+	$(RASA) train --fixed-model-name safeguarding --out models
+	touch $@
+
+actions: install
+	$(RASA) run actions --actions actions --port 5055
+
+shell: train
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port 5005
+
+run: train
+	$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 &
+	trap 'kill $$! 2>/dev/null' EXIT
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port 5005
+
+parse: train
+	$(PY) scripts/parse.py "$(MSG)" 2>/dev/null
+
+validate: install
+	$(RASA) data validate --fail-on-warnings
+
+test: train validate
+	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-stories
+
+test-stories: train
+	$(RASA) test core --stories tests/test_stories.yml --e2e --model $(MODEL) \
+	  --fail-on-prediction-errors --out results/stories
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf build models results .rasa

@@ -1,0 +1,44 @@
+"""The topic-specific part of an escalation, sent after the 999 domain response."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import bullets, content, current_topic, describe_services, fmt
+
+MAX_SERVICES = 2
+
+
+def danger_kinds(tracker: Tracker) -> List[str]:
+    """Kinds of danger the detector found, else the kind for the topic, else the fallback kind."""
+    danger = content().danger
+    found = (tracker.latest_message.get("danger") or {}).get("kinds") or []
+    kinds = [k for k in found if k in danger["kinds"]]
+    if kinds:
+        return kinds
+    topic_kind = danger["topic_kinds"].get(current_topic(tracker) or "")
+    return [topic_kind or danger["fallback_kind"]]
+
+
+class ActionDangerFollowup(Action):
+    """Add the one or two services and the safety steps for the kind of danger."""
+
+    def name(self) -> Text:
+        return "action_danger_followup"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        kinds = [content().danger["kinds"][k] for k in danger_kinds(tracker)]
+        services = list(dict.fromkeys(s for kind in kinds for s in kind["services"]))[:MAX_SERVICES]
+        steps = list(dict.fromkeys(step for kind in kinds for step in kind["steps"]))
+        text = (
+            f"{fmt('danger_services')}\n\n{describe_services(services)}\n\n"
+            f"{fmt('danger_steps')}\n{bullets(steps)}"
+        )
+        dispatcher.utter_message(text=text)
+        return [SlotSet("danger_raised", True)]

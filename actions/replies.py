@@ -1,0 +1,87 @@
+"""Small helpers that turn content entries into reply text and buttons.
+
+All wording comes from content/guidance.yml (``formats`` and ``buttons``) and
+the organisation directory; these functions only put the pieces together.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk import Tracker
+
+from safeguarding.content import Content, get_content
+
+Button = Dict[str, str]
+
+
+def content() -> Content:
+    """The validated content files, loaded once per process."""
+    return get_content()
+
+
+def fmt(key: str, /, **values: Any) -> str:
+    """Fill one of the ``formats`` of content/guidance.yml."""
+    return content().guidance["formats"][key].format(**values)
+
+
+def bullets(items: Iterable[str]) -> str:
+    """One bulleted line per item."""
+    return "\n".join(fmt("bullet", item=item) for item in items)
+
+
+def entity_values(tracker: Tracker, entity: str) -> List[str]:
+    """Values of one entity type in the latest message, in order, without repeats."""
+    values: List[str] = []
+    for found in tracker.latest_message.get("entities", []) or []:
+        if found.get("entity") == entity and found.get("value") not in values:
+            values.append(found["value"])
+    return values
+
+
+def current_topic(tracker: Tracker) -> Optional[str]:
+    """The topic named in the latest message, else the one talked about before."""
+    named = [t for t in entity_values(tracker, "topic") if t in content().topics]
+    if named:
+        return named[0]
+    remembered = tracker.get_slot("topic")
+    return remembered if remembered in content().topics else None
+
+
+def button(title_key: str, intent: str, **entities: str) -> Button:
+    """A quick-reply button that sends an intent, with entities when given."""
+    title = content().guidance["buttons"][title_key]
+    payload = f"/{intent}" + (json.dumps(entities, separators=(",", ":")) if entities else "")
+    return {"title": title, "payload": payload}
+
+
+def topic_button(topic_id: str) -> Button:
+    """A button that explains another topic."""
+    name = content().topics[topic_id]["name"]
+    title = content().guidance["buttons"]["topic"].format(name=name)
+    return {"title": title, "payload": f'/ask_topic{{"topic":"{topic_id}"}}'}
+
+
+def describe_service(org: Dict[str, Any]) -> str:
+    """A directory entry as a parent reads it: what it does, how to reach it, any caveat."""
+    if org["status"] == "closed":
+        return fmt("closed", name=org["name"], closed=org.get("closed", ""))
+    lines = [fmt("service", name=org["name"], covers=org["covers"])]
+    contact = []
+    if org.get("phone"):
+        hours = org.get("hours")
+        when = fmt("hours", hours=hours) if hours and hours != "unconfirmed" else fmt("hours_unknown")
+        contact.append(f"{fmt('phone', phone=org['phone'])} ({when})")
+    if org.get("url"):
+        contact.append(fmt("website", url=org["url"]))
+    if contact:
+        lines.append(" · ".join(contact))
+    if org["status"] == "unconfirmed":
+        lines.append(fmt("unconfirmed", notes=org.get("notes", "")))
+    return "\n".join(lines)
+
+
+def describe_services(org_ids: Iterable[str]) -> str:
+    """Several live services, one paragraph each; closed ones are never offered."""
+    return "\n\n".join(describe_service(org) for org in content().live_organisations(list(org_ids)))

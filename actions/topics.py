@@ -1,0 +1,153 @@
+"""Actions that explain topics, warning signs and what a parent can do."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.replies import (
+    bullets,
+    button,
+    content,
+    current_topic,
+    entity_values,
+    fmt,
+    topic_button,
+)
+
+
+def _signs(kind: str, topic: str | None = None) -> List[Dict[str, Any]]:
+    """Warning signs of one kind (online or offline), for a topic when given."""
+    return [
+        sign
+        for sign in content().warning_signs.values()
+        if sign["kind"] == kind and (topic in (None, "grooming") or topic in sign["topics"])
+    ]
+
+
+class ActionExplainTopic(Action):
+    """Explain what grooming, sexual exploitation, radicalisation or gangs are and how they work."""
+
+    def name(self) -> Text:
+        return "action_explain_topic"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic_id = current_topic(tracker) or "grooming"
+        topic = content().topic(topic_id)
+        buttons = [
+            button("warning_signs", "ask_warning_signs", topic=topic_id),
+            button("who_can_help", "ask_help", topic=topic_id),
+        ] + [topic_button(related) for related in topic["related"]]
+        dispatcher.utter_message(text=f"{topic['what_it_is']}\n\n{topic['how_it_works']}", buttons=buttons)
+        return [SlotSet("topic", topic_id)]
+
+
+class ActionExplainOfflineSigns(Action):
+    """Say that not all grooming happens online, and list the offline warning signs."""
+
+    def name(self) -> Text:
+        return "action_explain_offline_signs"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        offline = bullets(sign["label"] for sign in _signs("offline", current_topic(tracker)))
+        text = f"{content().guidance['not_only_online']}\n\n{fmt('offline_heading')}\n{offline}"
+        dispatcher.utter_message(
+            text=text,
+            buttons=[button("what_to_do", "ask_what_to_do"), button("talk_to_person", "ask_human")],
+        )
+        return []
+
+
+class ActionListWarningSigns(Action):
+    """List the online warning signs (for the topic asked about) and the offline ones."""
+
+    def name(self) -> Text:
+        return "action_list_warning_signs"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic_id = current_topic(tracker)
+        guidance = content().guidance
+        online = bullets(sign["label"] for sign in _signs("online", topic_id))
+        offline = bullets(sign["label"] for sign in _signs("offline", topic_id))
+        text = (
+            f"{guidance['signs_intro']}\n{online}\n\n{guidance['not_only_online']}\n"
+            f"{fmt('offline_heading')}\n{offline}"
+        )
+        if topic_id in (None, "grooming", "sexual_exploitation"):
+            text += "\n\n" + fmt("more_reading", **guidance["more_reading"])
+        dispatcher.utter_message(
+            text=text,
+            buttons=[
+                button("what_to_do", "ask_what_to_do"),
+                button("who_can_help", "ask_help", **({"topic": topic_id} if topic_id else {})),
+            ],
+        )
+        return [SlotSet("topic", topic_id)] if topic_id else []
+
+
+class ActionExplainWarningSign(Action):
+    """Explain why each warning sign the parent noticed can matter, and what goes with it."""
+
+    def name(self) -> Text:
+        return "action_explain_warning_sign"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        signs = content().warning_signs
+        noticed = [signs[s] for s in entity_values(tracker, "warning_sign") if s in signs]
+        if not noticed:
+            online = bullets(sign["label"] for sign in _signs("online"))
+            offline = bullets(sign["label"] for sign in _signs("offline"))
+            dispatcher.utter_message(
+                text=f"{fmt('sign_unknown')}\n{fmt('online_heading')}\n{online}\n{fmt('offline_heading')}\n{offline}",
+                buttons=[button("what_to_do", "ask_what_to_do"), button("talk_to_person", "ask_human")],
+            )
+            return []
+        paragraphs = [fmt("sign_noticed", **sign) for sign in noticed]
+        related = [
+            signs[other]["label"].lower()
+            for sign in noticed
+            for other in sign["goes_with"]
+            if other not in {s["id"] for s in noticed}
+        ]
+        if related:
+            paragraphs.append(fmt("sign_goes_with", signs="; ".join(dict.fromkeys(related))))
+        if all(sign["kind"] == "online" for sign in noticed):
+            paragraphs.append(content().guidance["not_only_online"])
+        paragraphs.append(content().guidance["sign_caveat"])
+        dispatcher.utter_message(
+            text="\n\n".join(paragraphs),
+            buttons=[
+                button("what_to_do", "ask_what_to_do"),
+                button("who_can_help", "ask_help"),
+                button("talk_to_person", "ask_human"),
+            ],
+        )
+        return []
+
+
+class ActionExplainWhatToDo(Action):
+    """Give the calm next steps: talk, keep evidence, don't confront, who to call."""
+
+    def name(self) -> Text:
+        return "action_explain_what_to_do"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        steps = bullets(content().guidance["what_to_do"])
+        dispatcher.utter_message(
+            text=f"{fmt('what_to_do_intro')}\n{steps}",
+            buttons=[button("report", "ask_report"), button("talk_to_person", "ask_human")],
+        )
+        return []

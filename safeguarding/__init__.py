@@ -1,0 +1,1 @@
+"""Shared logic of the safeguarding assistant: content loading, text folding, matching."""

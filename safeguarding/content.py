@@ -1,0 +1,151 @@
+"""Load, validate and look up the content files in content/.
+
+The YAML files are the single source of what the assistant says: topics,
+warning signs, the organisation directory and the danger lexicon. They are
+checked against content/schema.yml and against each other when loaded, so a
+maintainer's mistake is reported with the file and the place, not as a crash
+in the middle of a conversation.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import jsonschema
+import yaml
+
+CONTENT_DIR = Path(os.environ.get("SAFEGUARDING_CONTENT", Path(__file__).resolve().parent.parent / "content"))
+FILES = ("guidance", "organisations", "danger", "lexicon")
+
+
+class ContentError(ValueError):
+    """A content file that is missing, malformed or inconsistent."""
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """Safe YAML loader that keeps dates as the strings maintainers wrote."""
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: Path) -> Any:
+    """Read one YAML file, naming it in any error."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader
+    except (OSError, yaml.YAMLError) as error:
+        raise ContentError(f"{path}: {error}") from None
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every content file, validated, with look-ups by id."""
+
+    guidance: Dict[str, Any]
+    organisations: Dict[str, Dict[str, Any]]
+    danger: Dict[str, Any]
+    lexicon: Dict[str, Any]
+
+    @property
+    def topics(self) -> Dict[str, Dict[str, Any]]:
+        """Topics by id."""
+        return self.guidance["topics"]
+
+    @property
+    def warning_signs(self) -> Dict[str, Dict[str, Any]]:
+        """Warning signs by id, in the order of the file."""
+        return {sign["id"]: sign for sign in self.guidance["warning_signs"]}
+
+    def topic(self, topic_id: Optional[str], default: str = "grooming") -> Dict[str, Any]:
+        """Return a topic, or the default one when the id is unknown or missing."""
+        return self.topics.get(topic_id or default) or self.topics[default]
+
+    def organisation(self, org_id: str) -> Dict[str, Any]:
+        """Return one organisation by id."""
+        return self.organisations[org_id]
+
+    def live_organisations(self, org_ids: List[str]) -> List[Dict[str, Any]]:
+        """Return the organisations that may be offered as contacts (never a closed one)."""
+        return [self.organisations[i] for i in org_ids if self.organisations[i]["status"] != "closed"]
+
+
+def _validate(name: str, data: Any, schema: Dict[str, Any]) -> None:
+    root = dict(schema[name])
+    root["definitions"] = schema["definitions"]
+    try:
+        jsonschema.validate(data, root)
+    except jsonschema.ValidationError as error:
+        place = "/".join(str(p) for p in error.absolute_path) or "(top)"
+        raise ContentError(f"content/{name}.yml at {place}: {error.message}") from None
+
+
+def cross_reference_problems(content: Content) -> List[str]:
+    """List every id that points nowhere, and every closed service offered as a contact."""
+    orgs = content.organisations
+    signs = content.warning_signs
+    topics = content.topics
+    problems = []
+
+    def check(where: str, ids: List[str], known: Dict[str, Any], what: str) -> None:
+        problems.extend(f"{where}: unknown {what} '{i}'" for i in ids if i not in known)
+
+    for topic_id, topic in topics.items():
+        for role in ("help", "report"):
+            check(f"guidance topics.{topic_id}.{role}", topic[role], orgs, "organisation")
+            problems.extend(
+                f"guidance topics.{topic_id}.{role}: '{i}' is closed and must not be offered"
+                for i in topic[role]
+                if i in orgs and orgs[i]["status"] == "closed"
+            )
+        check(f"guidance topics.{topic_id}.related", topic["related"], topics, "topic")
+    for sign_id, sign in signs.items():
+        check(f"guidance warning sign {sign_id} goes_with", sign["goes_with"], signs, "warning sign")
+        check(f"guidance warning sign {sign_id} topics", sign["topics"], topics, "topic")
+    if len(signs) != len(content.guidance["warning_signs"]):
+        problems.append("guidance warning_signs: two signs share an id")
+    for kind_id, kind in content.danger["kinds"].items():
+        check(f"danger kinds.{kind_id}.services", kind["services"], orgs, "organisation")
+        problems.extend(
+            f"danger kinds.{kind_id}.services: '{i}' is not operating"
+            for i in kind["services"]
+            if i in orgs and orgs[i]["status"] == "closed"
+        )
+    kinds = content.danger["kinds"]
+    check("danger fallback_kind", [content.danger["fallback_kind"]], kinds, "kind")
+    check("danger topic_kinds", list(content.danger["topic_kinds"]), topics, "topic")
+    check("danger topic_kinds", list(content.danger["topic_kinds"].values()), kinds, "kind")
+    for org in orgs.values():
+        check(f"organisations {org['id']} replaced_by", org.get("replaced_by", []), orgs, "organisation")
+    return problems
+
+
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    """Read and validate every content file in ``directory``."""
+    schema = read_yaml(directory / "schema.yml")
+    raw = {}
+    for name in FILES:
+        raw[name] = read_yaml(directory / f"{name}.yml")
+        _validate(name, raw[name], schema)
+    org_list = raw["organisations"]["organisations"]
+    organisations = {org["id"]: org for org in org_list}
+    if len(organisations) != len(org_list):
+        raise ContentError("content/organisations.yml: two organisations share an id")
+    content = Content(raw["guidance"], organisations, raw["danger"], raw["lexicon"])
+    problems = cross_reference_problems(content)
+    if problems:
+        raise ContentError("content files disagree:\n- " + "\n- ".join(problems))
+    return content
+
+
+@lru_cache(maxsize=None)
+def get_content(directory: Path = CONTENT_DIR) -> Content:
+    """Return the content, loaded once per process."""
+    return load_content(directory)

@@ -1,0 +1,250 @@
+"""Each custom action, run with rasa-sdk's Tracker and CollectingDispatcher."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.danger import ActionDangerFollowup
+from actions.signposts import (
+    ActionDescribeOrganisation,
+    ActionSignpostHelp,
+    ActionSignpostPerson,
+    ActionSignpostReport,
+)
+from actions.topics import (
+    ActionExplainOfflineSigns,
+    ActionExplainTopic,
+    ActionExplainWarningSign,
+    ActionExplainWhatToDo,
+    ActionListWarningSigns,
+)
+
+
+def tracker(
+    intent: str,
+    text: str = "",
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    danger: Optional[Dict[str, Any]] = None,
+) -> Tracker:
+    latest = {
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "text": text,
+        "danger": danger or {"kinds": [], "confront": False},
+    }
+    return Tracker("parent-1", slots or {}, latest, [], False, None, {}, "action_listen")
+
+
+def ent(entity: str, value: str) -> Dict[str, Any]:
+    return {"entity": entity, "value": value, "start": 0, "end": 1}
+
+
+def run(action, t: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, t, {})
+    return dispatcher.messages, events
+
+
+def texts(messages) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def test_explain_topic_uses_the_named_topic_and_remembers_it():
+    messages, events = run(ActionExplainTopic(), tracker("ask_topic", entities=[ent("topic", "gangs")]))
+    text = texts(messages)
+    assert "looking to gain respect and fit in" in text
+    assert "feeling like you belong" in text
+    assert "Most gang recruitment happens offline" in text
+    assert events == [SlotSet("topic", "gangs")]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert '/ask_warning_signs{"topic":"gangs"}' in payloads
+    assert '/ask_help{"topic":"gangs"}' in payloads
+
+
+def test_explain_topic_defaults_to_grooming_and_links_the_other_kinds():
+    messages, events = run(ActionExplainTopic(), tracker("ask_topic", "what is grooming"))
+    text = texts(messages)
+    assert "make them believe abusive behaviour is normal" in text
+    assert "extremist groups and gangs groom young people too" in text
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert "About Radicalisation and extremism" in titles
+    assert events == [SlotSet("topic", "grooming")]
+
+
+def test_radicalisation_topic_explains_how_extremists_groom():
+    messages, _ = run(ActionExplainTopic(), tracker("ask_topic", entities=[ent("topic", "radicalisation")]))
+    text = texts(messages)
+    assert "vulnerable, insecure or disillusioned" in text
+    assert "Social media has been a powerful recruitment tool" in text
+
+
+def test_topic_remembered_from_earlier_in_the_conversation():
+    _, events = run(ActionSignpostHelp(), tracker("ask_help", slots={"topic": "radicalisation"}))
+    assert events == [SlotSet("topic", "radicalisation")]
+
+
+def test_warning_signs_list_the_five_online_signs_and_the_offline_ones():
+    messages, _ = run(ActionListWarningSigns(), tracker("ask_warning_signs", "what are the signs"))
+    text = texts(messages)
+    for label in (
+        "Increased secrecy or defensiveness about online activity",
+        "Having more than one phone or duplicate social media accounts",
+        "Getting calls or messages from unknown contacts",
+        "Not wanting to be away from their mobile phone",
+        "Falling out with or ignoring their normal friends",
+        "Staying out all night",
+        "Dressing differently",
+    ):
+        assert label in text
+    assert "not all, or even most, grooming happens online" in text
+    assert "parentinfo.org" in text and "may no longer be kept up" in text
+
+
+def test_radicalisation_signs_leave_out_signs_that_do_not_apply():
+    messages, events = run(
+        ActionListWarningSigns(), tracker("ask_warning_signs", entities=[ent("topic", "radicalisation")])
+    )
+    text = texts(messages)
+    assert "New extreme views" in text
+    assert "Having more than one phone" not in text
+    assert events == [SlotSet("topic", "radicalisation")]
+
+
+def test_offline_signs_say_not_all_grooming_is_online():
+    messages, _ = run(ActionExplainOfflineSigns(), tracker("ask_offline_signs"))
+    text = texts(messages)
+    assert text.startswith("It's important to remember that not all, or even most, grooming happens")
+    assert "Unexplained money, gifts or a new phone" in text
+
+
+def test_a_described_sign_is_explained_without_diagnosing():
+    t = tracker("describe_warning_sign", "my child has two phones", [ent("warning_sign", "more_than_one_phone")])
+    messages, events = run(ActionExplainWarningSign(), t)
+    text = texts(messages)
+    assert text.startswith("Having more than one phone or duplicate social media accounts.")
+    assert "county lines" in text
+    assert "It often goes with: increased secrecy" in text
+    assert "This doesn't mean your child is being groomed" in text
+    assert "not all, or even most, grooming happens online" in text
+    assert events == []
+
+
+def test_several_signs_in_one_message_are_all_explained():
+    t = tracker(
+        "describe_warning_sign",
+        entities=[ent("warning_sign", "more_than_one_phone"), ent("warning_sign", "staying_out")],
+    )
+    text = texts(run(ActionExplainWarningSign(), t)[0])
+    assert "Having more than one phone" in text and "Staying out all night" in text
+    assert "grooming happens online" not in text  # an offline sign was named too
+
+
+def test_an_unrecognised_sign_gets_the_list_of_signs():
+    messages, _ = run(ActionExplainWarningSign(), tracker("describe_warning_sign", "hes just not himself"))
+    assert "These are the warning signs to look out for" in texts(messages)
+
+
+def test_what_to_do_has_the_calm_steps_and_never_confront():
+    text = texts(run(ActionExplainWhatToDo(), tracker("ask_what_to_do"))[0])
+    assert "Do not delete messages" in text
+    assert "Never confront a potential abuser yourself" in text
+    assert "call 999" in text
+
+
+@pytest.mark.parametrize(
+    ("topic", "names", "absent"),
+    [
+        ("radicalisation", ["ACT Early Support Line", "Educate Against Hate"], "Quilliam"),
+        ("gangs", ["Crimestoppers", "Missing People SafeCall"], "Gangs Unite"),
+        ("grooming", ["NSPCC Helpline", "CEOP"], "Quilliam"),
+    ],
+)
+def test_help_names_one_or_two_services_for_the_topic(topic, names, absent):
+    messages, _ = run(ActionSignpostHelp(), tracker("ask_help", entities=[ent("topic", topic)]))
+    text = texts(messages)
+    for name in names:
+        assert name in text
+    assert absent not in text
+    assert text.count("\n\n") == 2  # intro and two services
+
+
+def test_help_shows_numbers_hours_and_a_caveat_for_unconfirmed_services():
+    text = texts(run(ActionSignpostHelp(), tracker("ask_help", entities=[ent("topic", "gangs")]))[0])
+    assert "Phone 0800 555 111 (open 24/7)" in text
+    assert "Please check before relying on this" in text  # SafeCall is unconfirmed
+
+
+def test_report_grooming_goes_to_ceop():
+    text = texts(run(ActionSignpostReport(), tracker("ask_report", entities=[ent("topic", "grooming")]))[0])
+    assert "CEOP" in text and "https://www.ceop.police.uk/Safety-Centre/" in text
+    assert "Reports are not anonymous" in text
+
+
+def test_report_extremism_goes_to_act_early_and_the_hotline():
+    t = tracker("ask_report", entities=[ent("topic", "radicalisation")])
+    text = texts(run(ActionSignpostReport(), t)[0])
+    assert "0800 011 3764" in text and "0800 789 321" in text
+
+
+def test_a_person_means_the_nspcc_helpline_only():
+    text = texts(run(ActionSignpostPerson(), tracker("ask_human"))[0])
+    assert "0808 800 5000" in text
+    assert "check their website for opening hours" in text
+    assert "Childline" not in text
+
+
+def test_describe_ceop():
+    t = tracker("ask_organisation", "what is ceop", [ent("organisation", "ceop")])
+    messages, events = run(ActionDescribeOrganisation(), t)
+    assert "Report online sexual abuse or grooming" in texts(messages)
+    assert events == [SlotSet("organisation", "ceop")]
+
+
+def test_quilliam_is_explained_as_closed_and_replaced():
+    t = tracker("ask_organisation", "is quilliam still going", [ent("organisation", "quilliam")])
+    text = texts(run(ActionDescribeOrganisation(), t)[0])
+    assert "Quilliam closed in April 2021" in text
+    assert "ACT Early Support Line" in text and "Educate Against Hate" in text
+    assert "quilliamfoundation.org" not in text
+
+
+def test_an_unnamed_organisation_gets_a_choice():
+    messages, events = run(ActionDescribeOrganisation(), tracker("ask_organisation", "what is that"))
+    assert messages[0]["text"] == "Which organisation would you like to know about?"
+    assert '/ask_organisation{"organisation":"ceop"}' in [b["payload"] for b in messages[0]["buttons"]]
+    assert events == []
+
+
+def test_danger_followup_names_the_service_for_the_kind_and_the_steps():
+    t = tracker("danger", "she is meeting a man from online tonight", danger={"kinds": ["meeting_online_contact"]})
+    messages, events = run(ActionDangerFollowup(), t)
+    text = texts(messages)
+    assert "Keep your child with you" in text
+    assert "Do not delete messages" in text
+    assert "CEOP" in text
+    assert events == [SlotSet("danger_raised", True)]
+
+
+def test_danger_followup_for_an_attack_gives_the_anti_terrorist_hotline():
+    t = tracker("danger", danger={"kinds": ["attack_plans"]})
+    text = texts(run(ActionDangerFollowup(), t)[0])
+    assert "Anti-Terrorist Hotline" in text and "0800 789 321" in text
+
+
+def test_danger_followup_without_a_matched_kind_uses_the_topic():
+    t = tracker("danger", "my boy is in with a gang", [ent("topic", "gangs")])
+    text = texts(run(ActionDangerFollowup(), t)[0])
+    assert "Crimestoppers" in text
+
+
+def test_danger_followup_never_lists_more_than_two_services():
+    kinds = ["sextortion", "weapons", "attack_plans"]
+    text = texts(run(ActionDangerFollowup(), tracker("danger", danger={"kinds": kinds}))[0])
+    assert "CEOP" in text and "Report Remove" in text
+    assert "Crimestoppers" not in text

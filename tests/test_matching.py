@@ -1,0 +1,128 @@
+"""The deterministic matchers: text folding, entity extraction and danger detection."""
+
+from __future__ import annotations
+
+import pytest
+
+from safeguarding.matching import DangerMatcher, EntityMatcher
+from safeguarding.patterns import PatternError, compile_pattern
+from safeguarding.text import fold, normalise
+
+
+@pytest.fixture(scope="module")
+def entities(nlp, content):
+    return EntityMatcher(nlp, content)
+
+
+@pytest.fixture(scope="module")
+def danger(nlp, content):
+    return DangerMatcher(nlp, content)
+
+
+def test_fold_keeps_positions_and_straightens_quotes():
+    text = "She WON\u2019T say \u201cwho\u201d"
+    assert fold(text) == "she won't say \"who\""
+    assert len(fold(text)) == len(text)
+
+
+def test_normalise_expands_text_speak_and_missing_apostrophes(content):
+    speak = content.lexicon["text_speak"]
+    assert normalise("shes gonna meet sum1 2nite!!!", speak) == "she is going to meet someone tonight ! ! !"
+    assert normalise("plz   help ur   bot", speak) == "please help your bot"
+    assert normalise("noooooo", speak) == "noo"
+
+
+def test_a_pattern_word_that_is_two_tokens_is_explained(nlp):
+    with pytest.raises(PatternError, match="more than one word"):
+        compile_pattern(nlp, "won't stop", {})
+    with pytest.raises(PatternError, match="unknown group"):
+        compile_pattern(nlp, "{nobody} here", {})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my child has two phones", [("warning_sign", "more_than_one_phone", "two phones")]),
+        ("He has 2 PHONES", [("warning_sign", "more_than_one_phone", "2 PHONES")]),
+        ("she has a second instagram account", [("warning_sign", "more_than_one_phone", "second instagram account")]),
+        ("she won\u2019t let me see her phone", [("warning_sign", "online_secrecy", "won\u2019t let me see her phone")]),
+        ("what are signs of radicalisation", [("topic", "radicalisation", "radicalisation")]),
+        ("who can help with extremism", [("topic", "radicalisation", "extremism")]),
+        ("how do gangs recruit", [("topic", "gangs", "gangs")]),
+        ("what is county lines", [("topic", "gangs", "county lines")]),
+        ("what is CEOP", [("organisation", "ceop", "CEOP")]),
+        ("is quilliam still going", [("organisation", "quilliam", "quilliam")]),
+        ("what does the NSPCC do", [("organisation", "nspcc_helpline", "NSPCC")]),
+        (
+            "he has 2 phones and stays out all night",
+            [
+                ("warning_sign", "more_than_one_phone", "2 phones"),
+                ("warning_sign", "staying_out", "stays out all night"),
+            ],
+        ),
+        ("hello", []),
+    ],
+)
+def test_entities_are_found_with_their_words(entities, text, expected):
+    found = [(e["entity"], e["value"], text[e["start"] : e["end"]]) for e in entities.extract(text)]
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("my daughter is meeting a man she met online tonight", "meeting_online_contact"),
+        ("shes gonna meet sum1 from snapchat 2nite", "meeting_online_contact"),
+        ("MY SON HAS A KNIFE", "weapons"),
+        ("he\u2019s been stabbed", "immediate_danger"),
+        ("she hasnt come home", "missing_child"),
+        ("my child is missing", "missing_child"),
+        ("someone is threatening to share pics of my son unless he pays", "sextortion"),
+        ("someone is blackmailing my daughter", "sextortion"),
+        ("she said she wants to kill herself", "self_harm"),
+        ("my son is being forced to sell drugs", "county_lines"),
+        ("he is planning an attack", "attack_plans"),
+        ("a man is abusing my daughter", "sexual_abuse"),
+        ("they said they are going to hurt him", "threats_to_hurt"),
+        ("my son is in danger", "immediate_danger"),
+    ],
+)
+def test_plain_danger_phrasings_are_detected(danger, text, kind):
+    result = danger.detect(text)
+    assert result.is_danger
+    assert kind in result.kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you're killing me",
+        "he's skilled at football",
+        "she bombed her exam",
+        "my son loves shooting games",
+        "The Killers are playing tonight",
+        "dying to go to the party",
+        "he can use a knife and fork now",
+        "I could murder a coffee",
+        "what is sextortion",
+        "what are the signs of county lines",
+        "he is missing school",
+        "my child has two phones",
+        "what are the signs of grooming",
+    ],
+)
+def test_harmless_messages_with_danger_words_do_not_escalate(danger, text):
+    assert not danger.detect(text).is_danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to confront him",
+        "I'll go round there and sort him out",
+        "can I pretend to be my son and arrange to meet him",
+        "im gonna track him down",
+    ],
+)
+def test_confronting_the_abuser_is_recognised(danger, text):
+    assert danger.detect(text).confront

@@ -1,0 +1,156 @@
+"""End to end: the real Rasa server and action server, talked to over the REST channel."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, Iterator, List
+
+import pytest
+import requests
+
+from tests.conftest import MODEL, ROOT
+
+VENV_BIN = Path(sys.executable).parent
+LOGS = ROOT / "results" / "server-logs"
+START_TIMEOUT = 240
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{url} exited with {process.returncode}; see {log}:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    pytest.fail(f"{url} did not start in {START_TIMEOUT} s; see {log}")
+
+
+def _start(name: str, args: List[str], url: str) -> subprocess.Popen:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{name}.log"
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT))
+    with log.open("w") as handle:
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    _wait_for(url, process, log)
+    return process
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class Assistant:
+    """The running servers, and a way to talk to them as one parent."""
+
+    def __init__(self, rasa_port: int, actions: subprocess.Popen) -> None:
+        self.url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+        self.actions = actions
+
+    def conversation(self) -> "Conversation":
+        return Conversation(self.url)
+
+
+class Conversation:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sender = str(uuid.uuid4())
+
+    def say(self, text: str) -> List[Dict]:
+        response = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def texts(replies: List[Dict]) -> List[str]:
+    return [reply.get("text", "") for reply in replies]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory) -> Iterator[Assistant]:
+    assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
+    action_port, rasa_port = _free_port(), _free_port()
+    endpoints = tmp_path_factory.mktemp("endpoints") / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    actions = _start(
+        "actions",
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
+        f"http://127.0.0.1:{action_port}/health",
+    )
+    rasa = _start(
+        "rasa",
+        [
+            str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
+            "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
+        ],
+        f"http://127.0.0.1:{rasa_port}/",
+    )
+    yield Assistant(rasa_port, actions)
+    _stop(rasa)
+    _stop(actions)
+
+
+def test_greeting_says_it_is_not_a_person_and_gives_999(assistant):
+    replies = texts(assistant.conversation().say("hiya"))
+    assert "automated assistant, not a person" in replies[0]
+    assert "call 999" in replies[0]
+
+
+def test_a_parent_describing_two_phones_gets_the_sign_explained(assistant):
+    replies = assistant.conversation().say("my 14 yr old has two phones")
+    assert replies[0]["text"].startswith("Having more than one phone or duplicate social media accounts.")
+    assert "This doesn't mean your child is being groomed" in replies[0]["text"]
+    assert [b["title"] for b in replies[0]["buttons"]][:2] == ["What should I do?", "Who can help?"]
+
+
+def test_danger_mid_conversation_gets_999_first_then_the_service(assistant):
+    chat = assistant.conversation()
+    chat.say("hello")
+    chat.say("what are the signs of grooming")
+    replies = texts(chat.say("my daughter is going to meet a man she met online tonight"))
+    assert "call 999 now" in replies[0]
+    assert "18000" in replies[0]
+    assert "Never confront a potential abuser yourself" in replies[0]
+    assert "CEOP" in replies[1]
+    assert "Keep your child with you" in replies[1]
+
+
+def test_a_parent_who_will_confront_is_told_not_to(assistant):
+    replies = texts(assistant.conversation().say("i'm going to go round there and sort him out"))
+    assert replies[0].startswith("Please don't confront him")
+    assert "keep the evidence" in replies[0]
+
+
+def test_quilliam_is_never_offered(assistant):
+    replies = " ".join(texts(assistant.conversation().say("is quilliam still going")))
+    assert "Quilliam closed in April 2021" in replies
+    assert "ACT Early Support Line" in replies
+    assert "quilliamfoundation.org" not in replies
+
+
+def test_danger_still_gets_999_when_the_action_server_is_down(assistant):
+    _stop(assistant.actions)
+    started = time.monotonic()
+    replies = texts(assistant.conversation().say("someone is blackmailing my son with pictures"))
+    assert time.monotonic() - started < 30
+    assert any("call 999 now" in r and "Never confront" in r for r in replies)
