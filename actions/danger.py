@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -27,12 +27,12 @@ def danger_kinds(tracker: Tracker) -> List[str]:
 class ActionDangerFollowup(Action):
     """Add the one or two services and the safety steps for the kind of danger."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_danger_followup"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         kinds = [content().danger["kinds"][k] for k in danger_kinds(tracker)]
         services = list(dict.fromkeys(s for kind in kinds for s in kind["services"]))[:MAX_SERVICES]
         steps = list(dict.fromkeys(step for kind in kinds for step in kind["steps"]))

@@ -7,7 +7,7 @@ the organisation directory; these functions only put the pieces together.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List
 
 from rasa_sdk import Tracker
 
@@ -40,11 +40,15 @@ def entity_values(tracker: Tracker, entity: str) -> List[str]:
     return values
 
 
-def current_topic(tracker: Tracker) -> Optional[str]:
-    """The topic named in the latest message, else the one talked about before."""
+def current_topic(tracker: Tracker) -> str | None:
+    """The topic named in the latest message, else one its warning signs point to, else the one before."""
     named = [t for t in entity_values(tracker, "topic") if t in content().topics]
     if named:
         return named[0]
+    signs = content().warning_signs
+    for sign_id in entity_values(tracker, "warning_sign"):
+        if sign_id in signs and len(signs[sign_id]["topics"]) == 1:
+            return signs[sign_id]["topics"][0]
     remembered = tracker.get_slot("topic")
     return remembered if remembered in content().topics else None
 

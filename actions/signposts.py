@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -23,7 +23,9 @@ PERSON_SERVICE = "nspcc_helpline"
 MAIN_SERVICES = ("nspcc_helpline", "ceop", "act_early", "crimestoppers")
 
 
-def _signpost(dispatcher: CollectingDispatcher, tracker: Tracker, role: str, intro: str) -> List[Dict[Text, Any]]:
+def _signpost(
+    dispatcher: CollectingDispatcher, tracker: Tracker, role: str, intro: str
+) -> List[Dict[str, Any]]:
     """Send the one or two services the topic lists for a role (help or report)."""
     topic_id = current_topic(tracker) or "grooming"
     topic = content().topic(topic_id)
@@ -35,36 +37,36 @@ def _signpost(dispatcher: CollectingDispatcher, tracker: Tracker, role: str, int
 class ActionSignpostHelp(Action):
     """Name the one or two services that help with the topic."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_signpost_help"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         return _signpost(dispatcher, tracker, "help", "help_intro")
 
 
 class ActionSignpostReport(Action):
     """Say where to report the topic (CEOP for grooming, ACT for extremism, Crimestoppers for gangs)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_signpost_report"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         return _signpost(dispatcher, tracker, "report", "report_intro")
 
 
 class ActionSignpostPerson(Action):
     """Give the NSPCC Helpline as the route to a person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_signpost_person"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         service = describe_service(content().organisation(PERSON_SERVICE))
         dispatcher.utter_message(text=f"{fmt('person')}\n\n{service}")
         return []
@@ -73,12 +75,12 @@ class ActionSignpostPerson(Action):
 class ActionDescribeOrganisation(Action):
     """Describe a named organisation; a closed one is explained and replaced, never offered."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_describe_organisation"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         orgs = content().organisations
         named = [o for o in entity_values(tracker, "organisation") if o in orgs]
         if not named and tracker.get_slot("organisation") in orgs:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -31,12 +31,12 @@ def _signs(kind: str, topic: str | None = None) -> List[Dict[str, Any]]:
 class ActionExplainTopic(Action):
     """Explain what grooming, sexual exploitation, radicalisation or gangs are and how they work."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_topic"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         topic_id = current_topic(tracker) or "grooming"
         topic = content().topic(topic_id)
         buttons = [
@@ -50,12 +50,12 @@ class ActionExplainTopic(Action):
 class ActionExplainOfflineSigns(Action):
     """Say that not all grooming happens online, and list the offline warning signs."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_offline_signs"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         offline = bullets(sign["label"] for sign in _signs("offline", current_topic(tracker)))
         text = f"{content().guidance['not_only_online']}\n\n{fmt('offline_heading')}\n{offline}"
         dispatcher.utter_message(
@@ -68,12 +68,12 @@ class ActionExplainOfflineSigns(Action):
 class ActionListWarningSigns(Action):
     """List the online warning signs (for the topic asked about) and the offline ones."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_list_warning_signs"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         topic_id = current_topic(tracker)
         guidance = content().guidance
         online = bullets(sign["label"] for sign in _signs("online", topic_id))
@@ -97,12 +97,12 @@ class ActionListWarningSigns(Action):
 class ActionExplainWarningSign(Action):
     """Explain why each warning sign the parent noticed can matter, and what goes with it."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_warning_sign"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         signs = content().warning_signs
         noticed = [signs[s] for s in entity_values(tracker, "warning_sign") if s in signs]
         if not noticed:
@@ -139,12 +139,12 @@ class ActionExplainWarningSign(Action):
 class ActionExplainWhatToDo(Action):
     """Give the calm next steps: talk, keep evidence, don't confront, who to call."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_what_to_do"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         steps = bullets(content().guidance["what_to_do"])
         dispatcher.utter_message(
             text=f"{fmt('what_to_do_intro')}\n{steps}",

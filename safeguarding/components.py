@@ -6,16 +6,21 @@ content files when the model is loaded.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Type
+import json
+import re
+from typing import Any, Dict, Iterable, List, Set, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from safeguarding.content import get_content
 from safeguarding.matching import DangerMatcher, EntityMatcher
@@ -23,9 +28,13 @@ from safeguarding.matching import DangerMatcher, EntityMatcher
 DANGER_INTENT = "danger"
 CONFRONT_INTENT = "confront"
 DANGER_KEY = "danger"
+FALLBACK_INTENT = "nlu_fallback"
+VOCABULARY_FILE = "vocabulary.json"
+PREFIX = 4
+_DOUBLES = re.compile(r"(.)\1+")
 
 
-def _text(message: Message) -> Optional[str]:
+def _text(message: Message) -> str | None:
     text = message.get(TEXT)
     return text if isinstance(text, str) and text.strip() and not text.startswith("/") else None
 
@@ -44,17 +53,17 @@ class SignpostEntityExtractor(GraphComponent, EntityExtractorMixin):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SignpostEntityExtractor":
+    ) -> SignpostEntityExtractor:
         """Create the component; matchers are compiled on first use."""
         return cls()
 
     def __init__(self) -> None:
         """Start with no matcher."""
-        self._matcher: Optional[EntityMatcher] = None
+        self._matcher: EntityMatcher | None = None
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Add the entities found in each message."""
@@ -89,17 +98,17 @@ class DangerDetector(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "DangerDetector":
+    ) -> DangerDetector:
         """Create the component; matchers are compiled on first use."""
         return cls()
 
     def __init__(self) -> None:
         """Start with no matcher."""
-        self._matcher: Optional[DangerMatcher] = None
+        self._matcher: DangerMatcher | None = None
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Override the intent of every message the lexicon matches."""
@@ -122,7 +131,87 @@ class DangerDetector(GraphComponent):
         return messages
 
 
-def _intent_name(message: Message) -> Optional[str]:
+def _squeeze(word: str) -> str:
+    """Lower-case a word and drop repeated letters: "Helloo" and "hello" are both "helo"."""
+    return _DOUBLES.sub(r"\1", word.lower())
+
+
+def _words(tokens: Iterable[Token]) -> Set[str]:
+    """Squeezed forms and lemmas of the tokens that hold a letter or digit."""
+    words = set()
+    for token in tokens:
+        if any(c.isalnum() for c in token.text):
+            words.update({_squeeze(token.text), _squeeze(token.lemma or token.text)})
+    return words
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class UnknownWordsFallback(GraphComponent):
+    """Sends a message with no word the assistant was trained on to the fallback.
+
+    The classifier is confident even about gibberish ("asdf"); a message with
+    no known word and nothing recognised in it gets the fallback reply, which
+    offers the main topics and the 999 line, instead of a confident guess.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> UnknownWordsFallback:
+        """Create an untrained component."""
+        return cls(model_storage, resource, set())
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: Set[str]) -> None:
+        """Keep the words seen in training."""
+        self._model_storage = model_storage
+        self._resource = resource
+        self._vocabulary = vocabulary
+        self._prefixes = {word[:PREFIX] for word in vocabulary if len(word) >= PREFIX}
+
+    def _knows(self, word: str) -> bool:
+        """A word is known as it is, or by its first letters ("mornin" for "morning")."""
+        return word in self._vocabulary or (len(word) >= PREFIX and word[:PREFIX] in self._prefixes)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Collect every word and lemma of the training examples."""
+        for example in training_data.intent_examples:
+            self._vocabulary |= _words(example.get(TOKENS_NAMES[TEXT]) or [])
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self._vocabulary)))
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> UnknownWordsFallback:
+        """Load the vocabulary saved in training."""
+        with model_storage.read_from(resource) as directory:
+            vocabulary = set(json.loads((directory / VOCABULARY_FILE).read_text()))
+        return cls(model_storage, resource, vocabulary)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Set the fallback intent where no word is known and nothing was recognised."""
+        for message in messages:
+            if _text(message) is None or message.get(ENTITIES):
+                continue
+            words = _words(message.get(TOKENS_NAMES[TEXT]) or [])
+            if words and not any(self._knows(word) for word in words):
+                intent = {INTENT_NAME_KEY: FALLBACK_INTENT, "confidence": 1.0}
+                message.set(INTENT, intent, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+        return messages
+
+
+def _intent_name(message: Message) -> str | None:
     return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
 

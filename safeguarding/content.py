@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import jsonschema
 import yaml
@@ -64,7 +64,7 @@ class Content:
         """Warning signs by id, in the order of the file."""
         return {sign["id"]: sign for sign in self.guidance["warning_signs"]}
 
-    def topic(self, topic_id: Optional[str], default: str = "grooming") -> Dict[str, Any]:
+    def topic(self, topic_id: str | None, default: str = "grooming") -> Dict[str, Any]:
         """Return a topic, or the default one when the id is unknown or missing."""
         return self.topics.get(topic_id or default) or self.topics[default]
 
@@ -145,7 +145,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     return content
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_content(directory: Path = CONTENT_DIR) -> Content:
     """Return the content, loaded once per process."""
     return load_content(directory)

@@ -7,7 +7,7 @@ own lemmatizing pipeline inside Rasa, or any English pipeline in tests).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -21,7 +21,9 @@ from safeguarding.text import fold, normalise
 Entity = Dict[str, Any]
 
 
-def _add(matcher: Matcher, nlp: Language, key: str, patterns: Iterable[str], groups: Dict[str, List[str]]) -> None:
+def _add(
+    matcher: Matcher, nlp: Language, key: str, patterns: Iterable[str], groups: Dict[str, List[str]]
+) -> None:
     matcher.add(key, compile_patterns(nlp, patterns, groups))
 
 
@@ -83,7 +85,7 @@ class DangerResult:
         return bool(self.kinds)
 
     @property
-    def kind(self) -> Optional[str]:
+    def kind(self) -> str | None:
         """The first kind found, in the order of content/danger.yml."""
         return self.kinds[0] if self.kinds else None
 

@@ -51,9 +51,7 @@ def _token_spec(nlp: Language, item: str, groups: Mapping[str, List[str]]) -> To
     return {"LEMMA": {"IN": lemmas}}
 
 
-def compile_pattern(
-    nlp: Language, pattern: str, groups: Mapping[str, List[str]]
-) -> List[TokenSpec]:
+def compile_pattern(nlp: Language, pattern: str, groups: Mapping[str, List[str]]) -> List[TokenSpec]:
     """Turn one pattern string into a list of spaCy Matcher token specs."""
     items = pattern.lower().split()
     if not items or items[0] == "*" or items[-1] == "*":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 from rasa_sdk import Tracker
@@ -28,9 +28,9 @@ from actions.topics import (
 def tracker(
     intent: str,
     text: str = "",
-    entities: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-    danger: Optional[Dict[str, Any]] = None,
+    entities: List[Dict[str, Any]] | None = None,
+    slots: Dict[str, Any] | None = None,
+    danger: Dict[str, Any] | None = None,
 ) -> Tracker:
     latest = {
         "intent": {"name": intent, "confidence": 1.0},
@@ -124,7 +124,9 @@ def test_offline_signs_say_not_all_grooming_is_online():
 
 
 def test_a_described_sign_is_explained_without_diagnosing():
-    t = tracker("describe_warning_sign", "my child has two phones", [ent("warning_sign", "more_than_one_phone")])
+    t = tracker(
+        "describe_warning_sign", "my child has two phones", [ent("warning_sign", "more_than_one_phone")]
+    )
     messages, events = run(ActionExplainWarningSign(), t)
     text = texts(messages)
     assert text.startswith("Having more than one phone or duplicate social media accounts.")
@@ -222,7 +224,9 @@ def test_an_unnamed_organisation_gets_a_choice():
 
 
 def test_danger_followup_names_the_service_for_the_kind_and_the_steps():
-    t = tracker("danger", "she is meeting a man from online tonight", danger={"kinds": ["meeting_online_contact"]})
+    t = tracker(
+        "danger", "she is meeting a man from online tonight", danger={"kinds": ["meeting_online_contact"]}
+    )
     messages, events = run(ActionDangerFollowup(), t)
     text = texts(messages)
     assert "Keep your child with you" in text
@@ -248,3 +252,10 @@ def test_danger_followup_never_lists_more_than_two_services():
     text = texts(run(ActionDangerFollowup(), tracker("danger", danger={"kinds": kinds}))[0])
     assert "CEOP" in text and "Report Remove" in text
     assert "Crimestoppers" not in text
+
+
+def test_a_sign_that_points_to_one_topic_picks_its_services():
+    t = tracker("ask_report", entities=[ent("warning_sign", "extreme_views")])
+    text = texts(run(ActionSignpostReport(), t)[0])
+    assert "ACT Early Support Line" in text
+    assert "CEOP" not in text

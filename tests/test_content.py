@@ -103,8 +103,14 @@ def test_every_online_sign_in_the_source_text_is_recognised(nlp, content):
     bullets = _seed_section("Warning signs - online")
     assert len(bullets) == 5
     found = [{e["value"] for e in matcher.extract(b) if e["entity"] == "warning_sign"} for b in bullets]
-    expected = ["online_secrecy", "more_than_one_phone", "unknown_contacts", "always_on_phone", "older_friends"]
-    for bullet, signs, sign_id in zip(bullets, found, expected):
+    expected = [
+        "online_secrecy",
+        "more_than_one_phone",
+        "unknown_contacts",
+        "always_on_phone",
+        "older_friends",
+    ]
+    for bullet, signs, sign_id in zip(bullets, found, expected, strict=True):
         assert sign_id in signs, bullet
         assert content.warning_signs[sign_id]["kind"] == "online"
 

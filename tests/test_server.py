@@ -67,7 +67,7 @@ class Assistant:
         self.url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
         self.actions = actions
 
-    def conversation(self) -> "Conversation":
+    def conversation(self) -> Conversation:
         return Conversation(self.url)
 
 
@@ -100,8 +100,18 @@ def assistant(tmp_path_factory) -> Iterator[Assistant]:
     rasa = _start(
         "rasa",
         [
-            str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints),
-            "--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port),
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(MODEL),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            "credentials.yml",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(rasa_port),
         ],
         f"http://127.0.0.1:{rasa_port}/",
     )
@@ -131,8 +141,9 @@ def test_danger_mid_conversation_gets_999_first_then_the_service(assistant):
     assert "call 999 now" in replies[0]
     assert "18000" in replies[0]
     assert "Never confront a potential abuser yourself" in replies[0]
-    assert "CEOP" in replies[1]
-    assert "Keep your child with you" in replies[1]
+    followup = "\n".join(replies[1:])
+    assert "CEOP" in followup
+    assert "Keep your child with you" in followup
 
 
 def test_a_parent_who_will_confront_is_told_not_to(assistant):
