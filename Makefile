@@ -12,6 +12,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_INTER_OP_PARALLELISM_THREADS := 1
 export TF_INTRA_OP_PARALLELISM_THREADS := 1
 export PYTHONPATH := $(CURDIR)
+export PYTHONWARNINGS := ignore
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -39,7 +40,7 @@ train: $(MODEL)
 
 # Rasa notices changed data and config itself; a changed component needs --force.
 $(MODEL): $(VENV)/.installed $(SPACY)/meta.json $(TRAINING) safeguarding/components.py
-	$(RASA) train --fixed-model-name safeguarding --out models \
+	$(RASA) train --fixed-model-name safeguarding --out models $(if $(CI),--quiet) \
 	  $(if $(filter safeguarding/components.py,$?),--force)
 	touch $@
 
@@ -47,12 +48,12 @@ actions: install
 	$(RASA) run actions --actions actions --port 5055
 
 shell: train
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port 5005
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 --port 5005
 
 run: train
 	$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 &
 	trap 'kill $$! 2>/dev/null' EXIT
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port 5005
+	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 --port 5005
 
 parse: train
 	$(PY) scripts/parse.py "$(MSG)" 2>/dev/null
@@ -67,7 +68,7 @@ test: lint train validate
 test-stories: train
 	$(RASA) test core --stories tests/test_stories.yml --e2e --model $(MODEL) \
 	  --fail-on-prediction-errors --out results/stories
-	echo "conversation tests: $$(grep -c '^  - story:' tests/test_stories.yml) passed, 0 failed"
+	@echo "conversation tests: $$(grep -c '^  - story:' tests/test_stories.yml) passed, 0 failed"
 
 lint: install
 	$(VENV)/bin/ruff check .
