@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any, Dict, Iterable, List, Set, Type
 
+import rasa.core.actions.action as rasa_action
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -209,6 +210,42 @@ class UnknownWordsFallback(GraphComponent):
                 message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
         return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class ActionServerTimeout(GraphComponent):
+    """Sets how long the Rasa server waits for the action server (Rasa 3.6 waits 300 s).
+
+    The 999 reply is a domain response, but channels such as REST return a
+    turn's replies only when the turn ends: a slow action server must not hold
+    them back. After the timeout the turn goes on without that action's
+    messages. Configured in config.yml as ``seconds``.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Wait ten seconds by default."""
+        return {"seconds": 10}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ActionServerTimeout:
+        """Apply the timeout to every custom action call of this server."""
+        rasa_action.DEFAULT_REQUEST_TIMEOUT = float(config["seconds"])
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Leave messages as they are."""
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data as it is."""
+        return training_data
 
 
 def _intent_name(message: Message) -> str | None:

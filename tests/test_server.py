@@ -6,8 +6,10 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Iterator, List
 
@@ -63,7 +65,7 @@ def _stop(process: subprocess.Popen) -> None:
 class Assistant:
     """The running servers, and a way to talk to them as one parent."""
 
-    def __init__(self, rasa_port: int, actions: subprocess.Popen) -> None:
+    def __init__(self, rasa_port: int, actions: subprocess.Popen | None) -> None:
         self.url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
         self.actions = actions
 
@@ -86,38 +88,49 @@ def texts(replies: List[Dict]) -> List[str]:
     return [reply.get("text", "") for reply in replies]
 
 
+def _start_rasa(name: str, action_port: int, directory: Path) -> tuple[subprocess.Popen, int]:
+    rasa_port = _free_port()
+    endpoints = directory / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints)]
+    args += ["--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port)]
+    return _start(name, args, f"http://127.0.0.1:{rasa_port}/"), rasa_port
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Iterator[Assistant]:
     assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
-    action_port, rasa_port = _free_port(), _free_port()
-    endpoints = tmp_path_factory.mktemp("endpoints") / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    action_port = _free_port()
     actions = _start(
         "actions",
         [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
         f"http://127.0.0.1:{action_port}/health",
     )
-    rasa = _start(
-        "rasa",
-        [
-            str(VENV_BIN / "rasa"),
-            "run",
-            "--model",
-            str(MODEL),
-            "--endpoints",
-            str(endpoints),
-            "--credentials",
-            "credentials.yml",
-            "--interface",
-            "127.0.0.1",
-            "--port",
-            str(rasa_port),
-        ],
-        f"http://127.0.0.1:{rasa_port}/",
-    )
+    rasa, rasa_port = _start_rasa("rasa", action_port, tmp_path_factory.mktemp("rasa"))
     yield Assistant(rasa_port, actions)
     _stop(rasa)
     _stop(actions)
+
+
+class _SlowActionServer(BaseHTTPRequestHandler):
+    """An action server that takes a minute to answer."""
+
+    def do_POST(self) -> None:  # noqa: N802 - the http.server API
+        time.sleep(60)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def assistant_with_slow_actions(tmp_path_factory) -> Iterator[Assistant]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowActionServer)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rasa, rasa_port = _start_rasa("rasa-slow-actions", server.server_port, tmp_path_factory.mktemp("slow"))
+    yield Assistant(rasa_port, None)
+    _stop(rasa)
+    server.shutdown()
 
 
 def test_greeting_says_it_is_not_a_person_and_gives_999(assistant):
@@ -165,3 +178,10 @@ def test_danger_still_gets_999_when_the_action_server_is_down(assistant):
     replies = texts(assistant.conversation().say("someone is blackmailing my son with pictures"))
     assert time.monotonic() - started < 30
     assert any("call 999 now" in r and "Never confront" in r for r in replies)
+
+
+def test_danger_gets_999_within_seconds_when_the_action_server_hangs(assistant_with_slow_actions):
+    started = time.monotonic()
+    replies = texts(assistant_with_slow_actions.conversation().say("my son has been stabbed"))
+    assert time.monotonic() - started < 20  # the action call gives up after 5 s, not Rasa's 300 s
+    assert "call 999 now" in replies[0] and "Never confront" in replies[0]
