@@ -87,8 +87,8 @@ class DangerDetector(GraphComponent):
 
     It runs after the trained classifier and the fallback classifier and
     overrides both, so escalation does not depend on what the classifier
-    thought or on how sure it was. What it found is added to the
-    parse result under ``danger`` for the follow-up action.
+    thought or on how sure it was. What it found, and the intent
+    the classifier chose, are added to the parse result under ``danger``.
     """
 
     @classmethod
@@ -120,11 +120,12 @@ class DangerDetector(GraphComponent):
             if text is None:
                 continue
             result = self._matcher.detect(text)
-            message.set(
-                DANGER_KEY,
-                {"kinds": list(result.kinds), "confront": result.confront},
-                add_to_output=True,
-            )
+            found = {
+                "kinds": list(result.kinds),
+                "confront": result.confront,
+                "classifier_intent": _intent_name(message),
+            }
+            message.set(DANGER_KEY, found, add_to_output=True)
             if result.is_danger:
                 _override_intent(message, DANGER_INTENT)
             elif result.confront and _intent_name(message) != DANGER_INTENT:
@@ -253,8 +254,7 @@ def _intent_name(message: Message) -> str | None:
 
 
 def _override_intent(message: Message, name: str) -> None:
-    """Make ``name`` the only intent, keeping what the classifier thought for the record."""
+    """Make ``name`` the only intent; the classifier's choice stays under ``danger``."""
     intent = {INTENT_NAME_KEY: name, "confidence": 1.0}
-    message.get(DANGER_KEY)["classifier_intent"] = message.get(INTENT)
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)

@@ -46,3 +46,14 @@ def pytest_terminal_summary(terminalreporter) -> None:
             f"held-out NLU: {data['examples']} phrasings, intent macro F1 {data['macro_f1']:.3f}, "
             f"{len(data['errors'])} misclassified"
         )
+    gate = ROOT / "results" / "danger-gate.json"
+    if gate.exists():
+        data = json.loads(gate.read_text())
+        terminalreporter.write_line(
+            f"danger gate: {data['danger messages']} danger and {data['trap messages']} trap messages"
+        )
+        for name, numbers in data["layers"].items():
+            terminalreporter.write_line(
+                f"  {name}: danger recall {numbers['danger recall']:.3f}, "
+                f"trap false-alarm rate {numbers['trap false-alarm rate']:.3f}"
+            )

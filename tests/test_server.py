@@ -15,6 +15,7 @@ from typing import Dict, Iterator, List
 
 import pytest
 import requests
+import yaml
 
 from tests.conftest import MODEL, ROOT
 
@@ -185,3 +186,16 @@ def test_danger_gets_999_within_seconds_when_the_action_server_hangs(assistant_w
     replies = texts(assistant_with_slow_actions.conversation().say("my son has been stabbed"))
     assert time.monotonic() - started < 20  # the action call gives up after 5 s, not Rasa's 300 s
     assert "call 999 now" in replies[0] and "Never confront" in replies[0]
+
+
+def test_danger_said_later_in_a_conversation_still_escalates(assistant):
+    conversations = yaml.safe_load((ROOT / "tests" / "danger_set.yml").read_text(encoding="utf-8"))
+    missed = []
+    for turns in conversations["conversations"]:
+        chat = assistant.conversation()
+        for turn in turns[:-1]:
+            chat.say(turn)
+        replies = texts(chat.say(turns[-1]))
+        if not replies or "call 999 now" not in replies[0]:
+            missed.append(turns)
+    assert missed == []

@@ -1,0 +1,92 @@
+"""The safety gate: every message of the danger set escalates, no message of the trap set does.
+
+The detector alone must catch every danger message and raise no false alarm;
+the trained model (classifier and detector together) must catch every danger
+message. The numbers for each layer, including the classifier's false alarms
+on the trap set, go to results/danger-gate.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from safeguarding.matching import DangerMatcher
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "results" / "danger-gate.json"
+DANGER = yaml.safe_load((ROOT / "tests" / "danger_set.yml").read_text(encoding="utf-8"))
+TRAPS = yaml.safe_load((ROOT / "tests" / "trap_set.yml").read_text(encoding="utf-8"))["messages"]
+# Each conversation's danger is in its last message; the earlier ones lead up to it.
+DANGER_MESSAGES = [text for texts in DANGER["kinds"].values() for text in texts] + [
+    turns[-1] for turns in DANGER["conversations"]
+]
+
+
+@pytest.fixture(scope="module")
+def detector(nlp, content):
+    return DangerMatcher(nlp, content)
+
+
+@pytest.fixture(scope="module")
+def parsed(agent):
+    async def parse_all(texts):
+        return [await agent.parse_message(text) for text in texts]
+
+    return {
+        "danger": asyncio.run(parse_all(DANGER_MESSAGES)),
+        "trap": asyncio.run(parse_all(TRAPS)),
+    }
+
+
+def test_the_sets_are_large_and_cover_every_kind_of_danger(content):
+    assert set(DANGER["kinds"]) == set(content.danger["kinds"])
+    assert all(len(texts) >= 12 for texts in DANGER["kinds"].values())
+    assert len(DANGER_MESSAGES) >= 150
+    assert len(DANGER["conversations"]) >= 10
+    assert all(2 <= len(turns) <= 3 for turns in DANGER["conversations"])
+    assert len(TRAPS) >= 60
+
+
+def test_the_detector_alone_catches_every_danger_message(detector):
+    assert [text for text in DANGER_MESSAGES if not detector.detect(text).is_danger] == []
+
+
+def test_the_detector_alone_raises_no_false_alarm(detector):
+    assert [text for text in TRAPS if detector.detect(text).is_danger] == []
+
+
+def test_the_trained_model_escalates_every_danger_message(parsed):
+    missed = [p["text"] for p in parsed["danger"] if p["intent"]["name"] != "danger"]
+    assert missed == []
+
+
+def _rate(flags) -> float:
+    flags = list(flags)
+    return round(sum(flags) / len(flags), 4)
+
+
+def test_report_each_layer(detector, parsed):
+    layers = {
+        "detector alone": lambda p: detector.detect(p["text"]).is_danger,
+        "trained intent alone": lambda p: p["danger"]["classifier_intent"] == "danger",
+        "both together": lambda p: p["intent"]["name"] == "danger",
+    }
+    report = {
+        "danger messages": len(parsed["danger"]),
+        "trap messages": len(parsed["trap"]),
+        "layers": {
+            name: {
+                "danger recall": _rate(escalates(p) for p in parsed["danger"]),
+                "trap false-alarm rate": _rate(escalates(p) for p in parsed["trap"]),
+            }
+            for name, escalates in layers.items()
+        },
+    }
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps(report, indent=2))
+    assert report["layers"]["both together"]["danger recall"] == 1.0
