@@ -18,10 +18,6 @@ from actions.replies import (
     fmt,
 )
 
-PERSON_SERVICE = "nspcc_helpline"
-# The organisations offered as buttons when a parent asks about one without naming it.
-MAIN_SERVICES = ("nspcc_helpline", "ceop", "act_early", "crimestoppers")
-
 
 def _signpost(
     dispatcher: CollectingDispatcher, tracker: Tracker, role: str, intro: str
@@ -67,7 +63,7 @@ class ActionSignpostPerson(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        service = describe_service(content().organisation(PERSON_SERVICE))
+        service = describe_service(content().organisation(content().directory["person_service"]))
         dispatcher.utter_message(text=f"{fmt('person')}\n\n{service}")
         return []
 
@@ -88,7 +84,7 @@ class ActionDescribeOrganisation(Action):
         if not named:
             buttons = [
                 {"title": orgs[o]["name"], "payload": f'/ask_organisation{{"organisation":"{o}"}}'}
-                for o in MAIN_SERVICES
+                for o in content().directory["main_services"]
             ]
             dispatcher.utter_message(text=fmt("which_organisation"), buttons=buttons)
             return []

@@ -40,11 +40,10 @@ def _text(message: Message) -> str | None:
     return text if isinstance(text, str) and text.strip() and not text.startswith("/") else None
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
-)
-class SignpostEntityExtractor(GraphComponent, EntityExtractorMixin):
-    """Extracts topics, organisations and warning signs named in content/."""
+class _LexiconComponent(GraphComponent):
+    """Shared set-up of the components that match the content files over lemmas."""
+
+    matcher_class: Type[EntityMatcher] | Type[DangerMatcher]
 
     @classmethod
     def required_components(cls) -> List[Type]:
@@ -58,23 +57,37 @@ class SignpostEntityExtractor(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> SignpostEntityExtractor:
-        """Create the component; matchers are compiled on first use."""
+    ) -> _LexiconComponent:
+        """Create the component; its matcher is compiled on first use."""
         return cls()
 
     def __init__(self) -> None:
         """Start with no matcher."""
-        self._matcher: EntityMatcher | None = None
+        self._matcher: Any = None
+
+    def matcher(self, model: SpacyModel) -> Any:
+        """The matcher compiled from the content files with the model's pipeline."""
+        if self._matcher is None:
+            self._matcher = self.matcher_class(model.model, get_content())
+        return self._matcher
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
+)
+class SignpostEntityExtractor(_LexiconComponent, EntityExtractorMixin):
+    """Extracts topics, organisations and warning signs named in content/."""
+
+    matcher_class = EntityMatcher
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Add the entities found in each message."""
-        if self._matcher is None:
-            self._matcher = EntityMatcher(model.model, get_content())
+        matcher = self.matcher(model)
         for message in messages:
             text = _text(message)
             if text is None:
                 continue
-            found = self.add_extractor_name(self._matcher.extract(text))
+            found = self.add_extractor_name(matcher.extract(text))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
 
@@ -82,7 +95,7 @@ class SignpostEntityExtractor(GraphComponent, EntityExtractorMixin):
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False, model_from="SpacyNLP"
 )
-class DangerDetector(GraphComponent):
+class DangerDetector(_LexiconComponent):
     """Sets the danger (or confront) intent whenever the danger lexicon matches.
 
     It runs after the trained classifier and the fallback classifier and
@@ -91,35 +104,16 @@ class DangerDetector(GraphComponent):
     the classifier chose, are added to the parse result under ``danger``.
     """
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        """SpacyNLP provides the lemmatizing pipeline."""
-        return [SpacyNLP]
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DangerDetector:
-        """Create the component; matchers are compiled on first use."""
-        return cls()
-
-    def __init__(self) -> None:
-        """Start with no matcher."""
-        self._matcher: DangerMatcher | None = None
+    matcher_class = DangerMatcher
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Override the intent of every message the lexicon matches."""
-        if self._matcher is None:
-            self._matcher = DangerMatcher(model.model, get_content())
+        matcher = self.matcher(model)
         for message in messages:
             text = _text(message)
             if text is None:
                 continue
-            result = self._matcher.detect(text)
+            result = matcher.detect(text)
             found = {
                 "kinds": list(result.kinds),
                 "confront": result.confront,

@@ -51,6 +51,7 @@ class Content:
 
     guidance: Dict[str, Any]
     organisations: Dict[str, Dict[str, Any]]
+    directory: Dict[str, Any]
     danger: Dict[str, Any]
     lexicon: Dict[str, Any]
 
@@ -122,6 +123,13 @@ def cross_reference_problems(content: Content) -> List[str]:
     check("danger fallback_kind", [content.danger["fallback_kind"]], kinds, "kind")
     check("danger topic_kinds", list(content.danger["topic_kinds"]), topics, "topic")
     check("danger topic_kinds", list(content.danger["topic_kinds"].values()), kinds, "kind")
+    featured = [content.directory["person_service"]] + content.directory["main_services"]
+    check("organisations person_service/main_services", featured, orgs, "organisation")
+    problems.extend(
+        f"organisations: '{i}' is closed and must not be offered"
+        for i in featured
+        if i in orgs and orgs[i]["status"] == "closed"
+    )
     for org in orgs.values():
         check(f"organisations {org['id']} replaced_by", org.get("replaced_by", []), orgs, "organisation")
     return problems
@@ -138,7 +146,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     organisations = {org["id"]: org for org in org_list}
     if len(organisations) != len(org_list):
         raise ContentError("content/organisations.yml: two organisations share an id")
-    content = Content(raw["guidance"], organisations, raw["danger"], raw["lexicon"])
+    content = Content(raw["guidance"], organisations, raw["organisations"], raw["danger"], raw["lexicon"])
     problems = cross_reference_problems(content)
     if problems:
         raise ContentError("content files disagree:\n- " + "\n- ".join(problems))
