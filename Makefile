@@ -65,10 +65,18 @@ test: lint train validate
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-stories
 
+# Rasa reads only files named test_*.yml as test stories; check that all ran.
 test-stories: train
-	$(RASA) test core --stories tests/test_stories.yml --e2e --model $(MODEL) \
-	  --fail-on-prediction-errors --out results/stories
-	@echo "conversation tests: $$(grep -c '^  - story:' tests/test_stories.yml) passed, 0 failed"
+	mkdir -p build
+	$(RASA) test core --stories tests/stories --e2e --model $(MODEL) \
+	  --fail-on-prediction-errors --out results/stories 2>&1 | tee build/test-stories.log
+	written=$$(cat tests/stories/*.yml | grep -c '^  - story:')
+	evaluated=$$(grep -oP 'Evaluating \K[0-9]+(?= stories)' build/test-stories.log)
+	if [ "$$evaluated" != "$$written" ]; then
+	  echo "only $$evaluated of $$written conversation tests ran: name story files tests/stories/test_*.yml"
+	  exit 1
+	fi
+	echo "conversation tests: $$evaluated passed, 0 failed"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ import json
 from typing import Any, Dict, Iterable, List
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from safeguarding.content import Content, get_content
 
@@ -53,6 +54,20 @@ def current_topic(tracker: Tracker) -> str | None:
     return remembered if remembered in content().topics else None
 
 
+def triage_text(key: str, /, **values: Any) -> str:
+    """Fill one of the triage texts of content/guidance.yml."""
+    return content().guidance["triage"][key].format(**values)
+
+
+def reply(
+    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: List[Button] | None = None
+) -> None:
+    """Send a reply; once a parent has told of danger, it keeps the 999 line."""
+    if tracker.get_slot("danger_raised"):
+        text = f"{text}\n\n{fmt('danger_reminder')}"
+    dispatcher.utter_message(text=text, buttons=buttons or [])
+
+
 def button(title_key: str, intent: str, **entities: str) -> Button:
     """A quick-reply button that sends an intent, with entities when given."""
     title = content().guidance["buttons"][title_key]
@@ -65,6 +80,13 @@ def topic_button(topic_id: str) -> Button:
     name = content().topics[topic_id]["name"]
     title = content().guidance["buttons"]["topic"].format(name=name)
     return {"title": title, "payload": f'/ask_topic{{"topic":"{topic_id}"}}'}
+
+
+def sign_button(sign_id: str) -> Button:
+    """A quick reply that tells the assistant the parent has noticed a warning sign."""
+    sign = content().warning_signs[sign_id]
+    payload = json.dumps({"warning_sign": sign_id}, separators=(",", ":"))
+    return {"title": sign["short"], "payload": f"/describe_warning_sign{payload}"}
 
 
 def describe_service(org: Dict[str, Any]) -> str:

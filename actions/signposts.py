@@ -16,6 +16,7 @@ from actions.replies import (
     describe_services,
     entity_values,
     fmt,
+    reply,
 )
 
 
@@ -26,7 +27,7 @@ def _signpost(
     topic_id = current_topic(tracker) or "grooming"
     topic = content().topic(topic_id)
     text = f"{fmt(intro, topic=topic['name'].lower())}\n\n{describe_services(topic[role])}"
-    dispatcher.utter_message(text=text, buttons=[button("talk_to_person", "ask_human")])
+    reply(dispatcher, tracker, text, [button("talk_to_person", "ask_human")])
     return [SlotSet("topic", topic_id)]
 
 
@@ -64,7 +65,7 @@ class ActionSignpostPerson(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         service = describe_service(content().organisation(content().directory["person_service"]))
-        dispatcher.utter_message(text=f"{fmt('person')}\n\n{service}")
+        reply(dispatcher, tracker, f"{fmt('person')}\n\n{service}")
         return []
 
 
@@ -86,12 +87,12 @@ class ActionDescribeOrganisation(Action):
                 {"title": orgs[o]["name"], "payload": f'/ask_organisation{{"organisation":"{o}"}}'}
                 for o in content().directory["main_services"]
             ]
-            dispatcher.utter_message(text=fmt("which_organisation"), buttons=buttons)
+            reply(dispatcher, tracker, fmt("which_organisation"), buttons)
             return []
         for org_id in named[:2]:
             org = orgs[org_id]
             text = describe_service(org)
             if org["status"] == "closed":
                 text += f"\n\n{fmt('closed_instead')}\n\n{describe_services(org.get('replaced_by', []))}"
-            dispatcher.utter_message(text=text)
+            reply(dispatcher, tracker, text)
         return [SlotSet("organisation", named[0])]

@@ -13,8 +13,8 @@ from actions.replies import (
     button,
     content,
     current_topic,
-    entity_values,
     fmt,
+    reply,
     topic_button,
 )
 
@@ -43,7 +43,7 @@ class ActionExplainTopic(Action):
             button("warning_signs", "ask_warning_signs", topic=topic_id),
             button("who_can_help", "ask_help", topic=topic_id),
         ] + [topic_button(related) for related in topic["related"]]
-        dispatcher.utter_message(text=f"{topic['what_it_is']}\n\n{topic['how_it_works']}", buttons=buttons)
+        reply(dispatcher, tracker, f"{topic['what_it_is']}\n\n{topic['how_it_works']}", buttons)
         return [SlotSet("topic", topic_id)]
 
 
@@ -58,9 +58,11 @@ class ActionExplainOfflineSigns(Action):
     ) -> List[Dict[str, Any]]:
         offline = bullets(sign["label"] for sign in _signs("offline", current_topic(tracker)))
         text = f"{content().guidance['not_only_online']}\n\n{fmt('offline_heading')}\n{offline}"
-        dispatcher.utter_message(
-            text=text,
-            buttons=[button("what_to_do", "ask_what_to_do"), button("talk_to_person", "ask_human")],
+        reply(
+            dispatcher,
+            tracker,
+            text,
+            [button("what_to_do", "ask_what_to_do"), button("talk_to_person", "ask_human")],
         )
         return []
 
@@ -84,56 +86,16 @@ class ActionListWarningSigns(Action):
         )
         if topic_id in (None, "grooming", "sexual_exploitation"):
             text += "\n\n" + fmt("more_reading", **guidance["more_reading"])
-        dispatcher.utter_message(
-            text=text,
-            buttons=[
+        reply(
+            dispatcher,
+            tracker,
+            text,
+            [
                 button("what_to_do", "ask_what_to_do"),
                 button("who_can_help", "ask_help", **({"topic": topic_id} if topic_id else {})),
             ],
         )
         return [SlotSet("topic", topic_id)] if topic_id else []
-
-
-class ActionExplainWarningSign(Action):
-    """Explain why each warning sign the parent noticed can matter, and what goes with it."""
-
-    def name(self) -> str:
-        return "action_explain_warning_sign"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
-        signs = content().warning_signs
-        noticed = [signs[s] for s in entity_values(tracker, "warning_sign") if s in signs]
-        if not noticed:
-            online = bullets(sign["label"] for sign in _signs("online"))
-            offline = bullets(sign["label"] for sign in _signs("offline"))
-            dispatcher.utter_message(
-                text=f"{fmt('sign_unknown')}\n{fmt('online_heading')}\n{online}\n{fmt('offline_heading')}\n{offline}",
-                buttons=[button("what_to_do", "ask_what_to_do"), button("talk_to_person", "ask_human")],
-            )
-            return []
-        paragraphs = [fmt("sign_noticed", **sign) for sign in noticed]
-        related = [
-            signs[other]["label"].lower()
-            for sign in noticed
-            for other in sign["goes_with"]
-            if other not in {s["id"] for s in noticed}
-        ]
-        if related:
-            paragraphs.append(fmt("sign_goes_with", signs="; ".join(dict.fromkeys(related))))
-        if all(sign["kind"] == "online" for sign in noticed):
-            paragraphs.append(content().guidance["not_only_online"])
-        paragraphs.append(content().guidance["sign_caveat"])
-        dispatcher.utter_message(
-            text="\n\n".join(paragraphs),
-            buttons=[
-                button("what_to_do", "ask_what_to_do"),
-                button("who_can_help", "ask_help"),
-                button("talk_to_person", "ask_human"),
-            ],
-        )
-        return []
 
 
 class ActionExplainWhatToDo(Action):
@@ -146,8 +108,10 @@ class ActionExplainWhatToDo(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         steps = bullets(content().guidance["what_to_do"])
-        dispatcher.utter_message(
-            text=f"{fmt('what_to_do_intro')}\n{steps}",
-            buttons=[button("report", "ask_report"), button("talk_to_person", "ask_human")],
+        reply(
+            dispatcher,
+            tracker,
+            f"{fmt('what_to_do_intro')}\n{steps}",
+            [button("report", "ask_report"), button("talk_to_person", "ask_human")],
         )
         return []

@@ -207,6 +207,49 @@ class UnknownWordsFallback(GraphComponent):
         return messages
 
 
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class NamedSignIntent(GraphComponent):
+    """A message that names a warning sign describes it, whatever else the classifier guessed.
+
+    "my son has been skipping school" is never out of scope, nor a fallback.
+    Configured in config.yml: the ``entity`` that counts, the ``intents`` it
+    overrides, and the ``intent`` it sets. It runs before the danger detector,
+    which still has the last word.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Warning signs turn out-of-scope and fallback guesses into describe_warning_sign."""
+        return {
+            "entity": "warning_sign",
+            "intents": ["out_of_scope", FALLBACK_INTENT],
+            "intent": "describe_warning_sign",
+        }
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Keep the configuration."""
+        self._config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NamedSignIntent:
+        """Create the component from its configuration."""
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Override the configured intents of messages that name a warning sign."""
+        for message in messages:
+            named = any(e.get("entity") == self._config["entity"] for e in message.get(ENTITIES) or [])
+            if named and _intent_name(message) in self._config["intents"]:
+                _override_intent(message, self._config["intent"])
+        return messages
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class ActionServerTimeout(GraphComponent):
     """Sets how long the Rasa server waits for the action server (Rasa 3.6 waits 300 s).
@@ -248,7 +291,7 @@ def _intent_name(message: Message) -> str | None:
 
 
 def _override_intent(message: Message, name: str) -> None:
-    """Make ``name`` the only intent; the classifier's choice stays under ``danger``."""
+    """Make ``name`` the only intent (the danger detector keeps the classifier's choice under ``danger``)."""
     intent = {INTENT_NAME_KEY: name, "confidence": 1.0}
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)

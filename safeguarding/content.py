@@ -119,6 +119,16 @@ def cross_reference_problems(content: Content) -> List[str]:
             for i in kind["services"]
             if i in orgs and orgs[i]["status"] == "closed"
         )
+    triage = content.guidance["triage"]
+    check("guidance triage.starter_signs", triage["starter_signs"], signs, "warning sign")
+    check("guidance triage.services", list(triage["services"]), topics, "topic")
+    for topic_id, services in triage["services"].items():
+        check(f"guidance triage.services.{topic_id}", services, orgs, "organisation")
+        problems.extend(
+            f"guidance triage.services.{topic_id}: '{i}' is closed and must not be offered"
+            for i in services
+            if i in orgs and orgs[i]["status"] == "closed"
+        )
     kinds = content.danger["kinds"]
     check("danger fallback_kind", [content.danger["fallback_kind"]], kinds, "kind")
     check("danger topic_kinds", list(content.danger["topic_kinds"]), topics, "topic")

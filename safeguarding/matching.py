@@ -6,61 +6,269 @@ own lemmatizing pipeline inside Rasa, or any English pipeline in tests).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Set, Tuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from safeguarding.content import Content
 from safeguarding.patterns import compile_patterns
-from safeguarding.text import fold, normalise
+from safeguarding.text import fold, normalise, squeeze
 
 Entity = Dict[str, Any]
+# Where a word is in the parent's text: (start, end).
+Place = Tuple[int, int]
+
+_CHUNK = re.compile(r"\S+")
+# A whitespace-separated chunk: leading marks, the word, trailing marks.
+_EDGES = re.compile(r"^([^\w']*)(.*?)([^\w']*)$", re.DOTALL)
+_PATTERN_WORD = re.compile(r"[a-z0-9']+")
 
 
 def _add(
-    matcher: Matcher, nlp: Language, key: str, patterns: Iterable[str], groups: Dict[str, List[str]]
+    matcher: Matcher,
+    nlp: Language,
+    key: str,
+    patterns: Iterable[str],
+    groups: Dict[str, List[str]],
+    text_speak: Mapping[str, str] | None = None,
 ) -> None:
-    matcher.add(key, compile_patterns(nlp, patterns, groups))
+    matcher.add(key, compile_patterns(nlp, patterns, groups, text_speak))
+
+
+@dataclass(frozen=True)
+class Negation:
+    """The local negation rule of content/lexicon.yml ``negation``.
+
+    A warning sign is denied when a negation word comes at most ``window``
+    tokens before it in the same clause ("he doesn't have two phones"), or
+    inside it when the sign's pattern is not itself a negation ("his moods
+    haven't changed"). Words are compared by lower-case form and by lemma. A
+    hyphen inside a word ("brand-new") is not a clause break.
+    """
+
+    window: int
+    words: FrozenSet[str]
+    next_word_only: FrozenSet[str]
+    in_patterns: FrozenSet[str]
+    hedges: FrozenSet[str]
+    breaks: FrozenSet[str]
+
+    @classmethod
+    def from_lexicon(cls, nlp: Language, lexicon: Dict[str, Any]) -> Negation:
+        """Read the rule, adding the lemma of each word ("n't" is "not")."""
+        config = lexicon["negation"]
+
+        def forms(words: Iterable[str]) -> FrozenSet[str]:
+            found: Set[str] = set()
+            for word in words:
+                found.add(word)
+                found.update(token.lemma_ for token in nlp(word))
+            return frozenset(found)
+
+        return cls(
+            window=config["window"],
+            words=forms(config["words"]),
+            next_word_only=forms(config["next_word_only"]),
+            in_patterns=forms(config["in_patterns"]),
+            hedges=forms(config["hedges"]),
+            breaks=frozenset(config["breaks"]),
+        )
+
+    @staticmethod
+    def _is(token: Token, words: FrozenSet[str]) -> bool:
+        return token.lower_ in words or token.lemma_ in words
+
+    def _is_break(self, doc: Doc, index: int) -> bool:
+        token = doc[index]
+        joined = token.text == "-" and not token.whitespace_ and index > 0 and not doc[index - 1].whitespace_
+        return self._is(token, self.breaks) and not joined
+
+    def _negates_at(self, doc: Doc, index: int, distance: int) -> bool:
+        """True when the token at ``index`` denies what comes ``distance`` tokens after it."""
+        token = doc[index]
+        after = doc[index + 1] if index + 1 < len(doc) else None
+        if after is not None and self._is(after, self.hedges):
+            return False
+        return self._is(token, self.words) or (distance == 1 and self._is(token, self.next_word_only))
+
+    def is_negated(self, doc: Doc, start: int, end: int, inside: bool) -> bool:
+        """True when the span ``doc[start:end]`` is denied; ``inside`` also looks within it."""
+        for index in range(start - 1, max(start - self.window, 0) - 1, -1):
+            if self._is_break(doc, index):
+                break
+            if self._negates_at(doc, index, start - index):
+                return True
+        if inside:
+            return any(self._negates_at(doc, index, 1) for index in range(start, end))
+        return False
+
+
+def _pattern_words(pattern: str) -> Set[str]:
+    return set(_PATTERN_WORD.findall(pattern.lower()))
 
 
 class EntityMatcher:
     """Finds topics, organisations and warning signs a parent names.
 
-    Spans are given in the parent's own text (folding keeps every character in
-    place), so Rasa shows exactly which words were recognised.
+    The parent's text is folded, split into words, and each word squeezed
+    ("sooo") and expanded from text-speak ("fones", "shes", "doesnt"); the
+    words are matched as a spaCy Doc, and every word keeps the place of the
+    parent's word it came from, so spans are given in the parent's own text
+    and Rasa shows exactly which words were recognised. Warning signs the
+    parent denies ("he doesn't have two phones") are left out.
     """
 
     def __init__(self, nlp: Language, content: Content) -> None:
         """Compile the keywords, aliases and sign phrases of the content files."""
         self._nlp = nlp
         self._matcher = Matcher(nlp.vocab)
-        groups = content.lexicon["groups"]
+        self._except = Matcher(nlp.vocab)
+        lexicon = content.lexicon
+        groups = lexicon["groups"]
+        self._text_speak: Dict[str, str] = lexicon["text_speak"]
+        self._negation = Negation.from_lexicon(nlp, lexicon)
+        # Patterns whose own words deny something ("not let me see * phone"),
+        # and those that presuppose a denial before them ("usual friends * anymore").
+        self._negative_patterns: Set[str] = set()
+        self._denial_patterns: Set[str] = set()
+        speak = self._text_speak
+        patterns: List[str] = []
         for topic_id, topic in content.topics.items():
-            _add(self._matcher, nlp, f"topic|{topic_id}", topic["keywords"], groups)
+            _add(self._matcher, nlp, f"topic|{topic_id}", topic["keywords"], groups, speak)
+            patterns += topic["keywords"]
         for org_id, org in content.organisations.items():
-            _add(self._matcher, nlp, f"organisation|{org_id}", org["aliases"], groups)
+            _add(self._matcher, nlp, f"organisation|{org_id}", org["aliases"], groups, speak)
+            patterns += org["aliases"]
+        negation = self._negation
+        denials = negation.words | negation.next_word_only
         for sign_id, sign in content.warning_signs.items():
-            _add(self._matcher, nlp, f"warning_sign|{sign_id}", sign["patterns"], groups)
+            for index, pattern in enumerate(sign["patterns"]):
+                key = f"warning_sign|{sign_id}|{index}"
+                _add(self._matcher, nlp, key, [pattern], groups, speak)
+                words = _pattern_words(pattern)
+                if words & denials:
+                    self._negative_patterns.add(key)
+                if words & negation.in_patterns:
+                    self._denial_patterns.add(key)
+            if sign.get("except"):
+                _add(self._except, nlp, sign_id, sign["except"], groups, speak)
+            patterns += sign["patterns"] + sign.get("except", [])
+        self._known = _known_words(nlp, patterns, groups, speak)
+        self._expansions = {
+            word: [token.text for token in nlp.make_doc(expansion)] for word, expansion in speak.items()
+        }
+
+    def words(self, text: str) -> Tuple[Doc, List[Place]]:
+        """The normalised words of ``text`` as a processed Doc, and each word's place in ``text``."""
+        folded = fold(text)
+        words: List[str] = []
+        spaces: List[bool] = []
+        places: List[Place] = []
+        for token, start, end in self._tokens(folded):
+            word = squeeze(token, self._known)
+            pieces = self._expansions.get(word, [word])
+            for index, piece in enumerate(pieces):
+                words.append(piece)
+                places.append((start, end))
+                spaces.append(index < len(pieces) - 1 or folded[end : end + 1].isspace())
+        doc = Doc(self._nlp.vocab, words=words, spaces=spaces)
+        return self._nlp(doc), places
+
+    def _tokens(self, folded: str) -> Iterable[Tuple[str, int, int]]:
+        """The tokenizer's tokens of the folded text with their places.
+
+        A whole word that is text-speak stays one token: the tokenizer would
+        split "shes" and "gonna" before they could be looked up.
+        """
+        for chunk in _CHUNK.finditer(folded):
+            match = _EDGES.match(chunk.group())
+            assert match is not None  # the pattern matches any string
+            lead, core, trail = match.groups()
+            whole = bool(core) and squeeze(core, self._known) in self._text_speak
+            parts = [(lead, False), (core, True), (trail, False)] if whole else [(chunk.group(), False)]
+            at = chunk.start()
+            for part, is_word in parts:
+                if is_word:
+                    yield part, at, at + len(part)
+                elif part:
+                    for token in self._nlp.tokenizer(part):
+                        yield token.text, at + token.idx, at + token.idx + len(token.text)
+                at += len(part)
+
+    def _is_denied(self, doc: Doc, key: str, start: int, end: int) -> bool:
+        """True when the parent denies the sign matched by pattern ``key`` at ``doc[start:end]``."""
+        if key in self._denial_patterns:
+            return False
+        return self._negation.is_negated(doc, start, end, inside=key not in self._negative_patterns)
 
     def extract(self, text: str) -> List[Entity]:
         """Return the entities in ``text``, longest match first where they overlap."""
-        folded = fold(text)
-        if len(folded) != len(text):  # pragma: no cover - fold keeps lengths
-            return []
-        doc = self._nlp(folded)
-        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self._matcher(doc)]
+        doc, places = self.words(text)
+        strings = self._nlp.vocab.strings
+        excepted = [(strings[key], start, end) for key, start, end in self._except(doc)]
+        spans = []
+        for match_id, start, end in self._matcher(doc):
+            key = strings[match_id]
+            entity_type, value = key.split("|")[:2]
+            if entity_type == "warning_sign" and (
+                self._is_denied(doc, key, start, end)
+                or any(sign == value and s < end and start < e for sign, s, e in excepted)
+            ):
+                continue
+            spans.append(Span(doc, start, end, label=f"{entity_type}|{value}"))
         entities = []
-        for span in sorted(filter_spans(spans), key=lambda s: s.start):
+        for span in sorted(_resolve_overlaps(spans), key=lambda s: s.start):
             entity_type, value = span.label_.split("|", 1)
-            start, end = _whole_words(text, span.start_char, span.end_char)
+            start, end = _whole_words(text, places[span.start][0], places[span.end - 1][1])
             entities.append(
                 {"entity": entity_type, "value": value, "start": start, "end": end, "confidence": 1.0}
             )
         return entities
+
+
+def _resolve_overlaps(spans: List[Span]) -> List[Span]:
+    """Keep the longest match where matches overlap; a different warning sign keeps its own words.
+
+    In "two phones I didn't buy" both "two phones" (more than one phone) and
+    "phones I didn't buy" (a gift) are signs: the shorter is trimmed to the
+    words the longer does not cover, instead of being lost.
+    """
+    kept: List[Span] = list(filter_spans(spans))
+    for span in sorted(spans, key=lambda s: (s.start - s.end, s.start)):
+        if span in kept or not span.label_.startswith("warning_sign|"):
+            continue
+        if any(k.label_ == span.label_ for k in kept):
+            continue
+        covered = {
+            i for k in kept if k.start < span.end and span.start < k.end for i in range(k.start, k.end)
+        }
+        free = [i for i in range(span.start, span.end) if i not in covered]
+        if free and free == list(range(free[0], free[-1] + 1)):
+            kept.append(Span(span.doc, free[0], free[-1] + 1, label=span.label_))
+    return kept
+
+
+def _known_words(
+    nlp: Language, patterns: Iterable[str], groups: Mapping[str, List[str]], text_speak: Mapping[str, str]
+) -> FrozenSet[str]:
+    """Words squeezing may produce: the content's own words and the lemmatizer's."""
+    known: Set[str] = set(text_speak)
+    for pattern in patterns:
+        known |= _pattern_words(pattern)
+    for words in groups.values():
+        known.update(words)
+    for expansion in text_speak.values():
+        known.update(expansion.split())
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+        if lookups is not None and lookups.has_table("lemma_lookup"):
+            known.update(lookups.get_table("lemma_lookup").values())
+    return frozenset(known)
 
 
 def _whole_words(text: str, start: int, end: int) -> Tuple[int, int]:

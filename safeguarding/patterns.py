@@ -30,7 +30,19 @@ def _lemma(nlp: Language, word: str) -> str:
     return tokens[0].lemma_
 
 
-def _token_spec(nlp: Language, item: str, groups: Mapping[str, List[str]]) -> TokenSpec:
+def _spoken(word: str, text_speak: Mapping[str, str] | None) -> str:
+    """The word text-speak expands it to, when the text is expanded before matching."""
+    if not text_speak or word not in text_speak:
+        return word
+    expansion = text_speak[word]
+    if len(expansion.split()) != 1:
+        raise PatternError(f"'{word}' is text-speak for '{expansion}'; write that instead")
+    return expansion
+
+
+def _token_spec(
+    nlp: Language, item: str, groups: Mapping[str, List[str]], text_speak: Mapping[str, str] | None = None
+) -> TokenSpec:
     words: List[str] = []
     for alternative in item.split("|"):
         if alternative.startswith("{") and alternative.endswith("}"):
@@ -40,8 +52,12 @@ def _token_spec(nlp: Language, item: str, groups: Mapping[str, List[str]]) -> To
             words.extend(groups[name])
         else:
             words.append(alternative)
+    words = [w if w.startswith("=") else _spoken(w, text_speak) for w in words]
     exact = sorted({w[1:] for w in words if w.startswith("=")})
-    lemmas = sorted({_lemma(nlp, w) for w in words if w and not w.startswith("=")})
+    # The word itself too: on its own the lookup lemmatizer can mistake it
+    # ("number" alone is "numb", but "numbers" is "number").
+    plain = [w for w in words if w and not w.startswith("=")]
+    lemmas = sorted({_lemma(nlp, w) for w in plain} | set(plain))
     if exact and lemmas:
         raise PatternError(f"'{item}' mixes =exact and lemma words; split the pattern")
     if exact:
@@ -51,8 +67,17 @@ def _token_spec(nlp: Language, item: str, groups: Mapping[str, List[str]]) -> To
     return {"LEMMA": {"IN": lemmas}}
 
 
-def compile_pattern(nlp: Language, pattern: str, groups: Mapping[str, List[str]]) -> List[TokenSpec]:
-    """Turn one pattern string into a list of spaCy Matcher token specs."""
+def compile_pattern(
+    nlp: Language,
+    pattern: str,
+    groups: Mapping[str, List[str]],
+    text_speak: Mapping[str, str] | None = None,
+) -> List[TokenSpec]:
+    """Turn one pattern string into a list of spaCy Matcher token specs.
+
+    With ``text_speak``, for text that is expanded before matching, a pattern
+    word that is text-speak ("nite") stands for its expansion ("night").
+    """
     items = pattern.lower().split()
     if not items or items[0] == "*" or items[-1] == "*":
         raise PatternError(f"pattern '{pattern}' must start and end with a word")
@@ -61,18 +86,21 @@ def compile_pattern(nlp: Language, pattern: str, groups: Mapping[str, List[str]]
         if item == "*":
             specs.extend({"OP": "?"} for _ in range(WILDCARD_WIDTH))
         else:
-            specs.append(_token_spec(nlp, item, groups))
+            specs.append(_token_spec(nlp, item, groups, text_speak))
     return specs
 
 
 def compile_patterns(
-    nlp: Language, patterns: Iterable[str], groups: Mapping[str, List[str]]
+    nlp: Language,
+    patterns: Iterable[str],
+    groups: Mapping[str, List[str]],
+    text_speak: Mapping[str, str] | None = None,
 ) -> List[List[TokenSpec]]:
     """Compile several patterns, naming the failing one in any error."""
     compiled = []
     for pattern in patterns:
         try:
-            compiled.append(compile_pattern(nlp, pattern, groups))
+            compiled.append(compile_pattern(nlp, pattern, groups, text_speak))
         except PatternError as error:
             raise PatternError(f"pattern '{pattern}': {error}") from None
     return compiled

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import Container, Mapping
 
 # Curly quotes, primes and similar marks parents' phones insert, mapped to the
 # plain ASCII quote each stands for. One character in, one character out.
@@ -23,6 +23,7 @@ _QUOTES = str.maketrans(
     }
 )
 _REPEATS = re.compile(r"(\w)\1{2,}")
+_LETTER_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"[\w']+|[^\w\s']")
 
@@ -42,3 +43,17 @@ def normalise(text: str, text_speak: Mapping[str, str]) -> str:
     squeezed = _REPEATS.sub(r"\1\1", fold(text))
     words = [text_speak.get(word, word) for word in _WORD.findall(squeezed)]
     return _SPACES.sub(" ", " ".join(words)).strip()
+
+
+def squeeze(word: str, known: Container[str] = ()) -> str:
+    """Squeeze a letter typed three or more times in a row ("sooo", "phoneee").
+
+    The run becomes two letters ("gooood" is "good"), or one where only that
+    gives a known word ("phoneee" is "phone"). A letter typed twice is left
+    alone: "off" and "too" are words.
+    """
+    double = _LETTER_REPEATS.sub(r"\1\1", word)
+    if double == word or double in known:
+        return double
+    single = _LETTER_REPEATS.sub(r"\1", word)
+    return single if single in known else double

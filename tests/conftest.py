@@ -46,6 +46,14 @@ def pytest_terminal_summary(terminalreporter) -> None:
             f"held-out NLU: {data['examples']} phrasings, intent macro F1 {data['macro_f1']:.3f}, "
             f"{len(data['errors'])} misclassified"
         )
+    signs = ROOT / "results" / "sign-extractor.json"
+    if signs.exists():
+        data = json.loads(signs.read_text())
+        terminalreporter.write_line(
+            f"warning-sign extractor: {data['phrasings']} phrasings, precision {data['precision']:.3f}, "
+            f"recall {data['recall']:.3f}, {len(data['misses'])} missed, "
+            f"{len(data['false_positives'])} false positives"
+        )
     gate = ROOT / "results" / "danger-gate.json"
     if gate.exists():
         data = json.loads(gate.read_text())

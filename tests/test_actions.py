@@ -19,7 +19,6 @@ from actions.signposts import (
 from actions.topics import (
     ActionExplainOfflineSigns,
     ActionExplainTopic,
-    ActionExplainWarningSign,
     ActionExplainWhatToDo,
     ActionListWarningSigns,
 )
@@ -121,35 +120,6 @@ def test_offline_signs_say_not_all_grooming_is_online():
     text = texts(messages)
     assert text.startswith("It's important to remember that not all, or even most, grooming happens")
     assert "Unexplained money, gifts or a new phone" in text
-
-
-def test_a_described_sign_is_explained_without_diagnosing():
-    t = tracker(
-        "describe_warning_sign", "my child has two phones", [ent("warning_sign", "more_than_one_phone")]
-    )
-    messages, events = run(ActionExplainWarningSign(), t)
-    text = texts(messages)
-    assert text.startswith("Having more than one phone or duplicate social media accounts.")
-    assert "county lines" in text
-    assert "It often goes with: increased secrecy" in text
-    assert "This doesn't mean your child is being groomed" in text
-    assert "not all, or even most, grooming happens online" in text
-    assert events == []
-
-
-def test_several_signs_in_one_message_are_all_explained():
-    t = tracker(
-        "describe_warning_sign",
-        entities=[ent("warning_sign", "more_than_one_phone"), ent("warning_sign", "staying_out")],
-    )
-    text = texts(run(ActionExplainWarningSign(), t)[0])
-    assert "Having more than one phone" in text and "Staying out all night" in text
-    assert "grooming happens online" not in text  # an offline sign was named too
-
-
-def test_an_unrecognised_sign_gets_the_list_of_signs():
-    messages, _ = run(ActionExplainWarningSign(), tracker("describe_warning_sign", "hes just not himself"))
-    assert "These are the warning signs to look out for" in texts(messages)
 
 
 def test_what_to_do_has_the_calm_steps_and_never_confront():
@@ -259,3 +229,15 @@ def test_a_sign_that_points_to_one_topic_picks_its_services():
     text = texts(run(ActionSignpostReport(), t)[0])
     assert "ACT Early Support Line" in text
     assert "CEOP" not in text
+
+
+def test_once_danger_was_raised_every_reply_keeps_the_999_line():
+    for action in (
+        ActionSignpostHelp(),
+        ActionExplainWhatToDo(),
+        ActionExplainTopic(),
+        ActionSignpostPerson(),
+    ):
+        before = texts(run(action, tracker("ask_help"))[0])
+        after = texts(run(action, tracker("ask_help", slots={"danger_raised": True}))[0])
+        assert after == f"{before}\n\nRemember: if a child is in immediate danger, call 999."

@@ -1,9 +1,10 @@
 """The safety gate: every message of the danger set escalates, no message of the trap set does.
 
-The detector alone must catch every danger message and raise no false alarm;
-the trained model (classifier and detector together) must catch every danger
-message. The numbers for each layer, including the classifier's false alarms
-on the trap set, go to results/danger-gate.json.
+The detector alone, and the trained model (classifier and detector
+together), must each catch every danger message; the detector alone must
+raise no false alarm, and the trained model's false alarms must stay under a
+ceiling. The numbers for each layer, including the classifier's own, go to
+results/danger-gate.json.
 """
 
 from __future__ import annotations
@@ -57,12 +58,22 @@ def test_the_detector_alone_catches_every_danger_message(detector):
 
 
 def test_the_detector_alone_raises_no_false_alarm(detector):
-    assert [text for text in TRAPS if detector.detect(text).is_danger] == []
+    assert [text for text in TRAPS if detector.detect(text).is_danger or detector.detect(text).confront] == []
 
 
 def test_the_trained_model_escalates_every_danger_message(parsed):
     missed = [p["text"] for p in parsed["danger"] if p["intent"]["name"] != "danger"]
     assert missed == []
+
+
+# The aim is no false alarm from the trained model either; its classifier still
+# raises a few. Until it raises none, this ceiling keeps it from getting worse.
+TRAINED_FALSE_ALARM_CEILING = 0.09
+
+
+def test_the_trained_model_false_alarms_stay_under_the_ceiling(parsed):
+    alarms = [p["text"] for p in parsed["trap"] if p["intent"]["name"] in ("danger", "confront")]
+    assert len(alarms) / len(parsed["trap"]) <= TRAINED_FALSE_ALARM_CEILING, alarms
 
 
 def _rate(flags) -> float:

@@ -132,3 +132,59 @@ def test_harmless_messages_with_danger_words_do_not_escalate(danger, text):
 )
 def test_confronting_the_abuser_is_recognised(danger, text):
     assert danger.detect(text).confront
+
+
+def test_squeeze_keeps_doubles_and_finds_known_words():
+    from safeguarding.text import squeeze
+
+    known = {"phone", "always", "good"}
+    assert squeeze("sooo", known) == "soo"
+    assert squeeze("gooood", known) == "good"
+    assert squeeze("phoneee", known) == "phone"
+    assert squeeze("off", known) == "off"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("he has 2 fones", [("more_than_one_phone", "2 fones")]),
+        ("shes always on her phone", [("always_on_phone", "always on her phone")]),
+        ("sh3s ALWAYS on her phoneee", [("always_on_phone", "ALWAYS on her phoneee")]),
+        ("she wont let me see her phone", [("online_secrecy", "wont let me see her phone")]),
+        ("stays out all nite!!", [("staying_out", "stays out all nite")]),
+        ("hes sooo secretive", [("new_secrecy", "secretive")]),
+        ("he doesn't have two phones", []),
+        ("she has never stayed out all night", []),
+        ("no, he isn't secretive", []),
+        ("his moods haven't changed", []),
+        (
+            "he has two phones and doesn't let me see them",
+            [("more_than_one_phone", "two phones"), ("online_secrecy", "doesn't let me see them")],
+        ),
+        ("I don't know why she stays out all night", [("staying_out", "stays out all night")]),
+        ("we bought him a new phone", []),
+        ("he has a new phone", [("unexplained_money_or_gifts", "new phone")]),
+    ],
+)
+def test_signs_in_text_speak_and_denials_keep_the_parents_own_words(entities, text, expected):
+    found = [
+        (e["value"], text[e["start"] : e["end"]])
+        for e in entities.extract(text)
+        if e["entity"] == "warning_sign"
+    ]
+    assert found == expected
+
+
+def test_text_speak_in_a_pattern_stands_for_its_expansion(nlp, content):
+    speak = content.lexicon["text_speak"]
+    assert compile_pattern(nlp, "out all nite", {}, speak) == compile_pattern(nlp, "out all night", {}, speak)
+    with pytest.raises(PatternError, match="text-speak"):
+        compile_pattern(nlp, "shes out", {}, speak)
+
+
+def test_two_signs_that_share_a_word_are_both_found(entities):
+    text = "my 14 yr old has 2 phones and i didnt buy the second one"
+    found = entities.extract(text)
+    assert [e["value"] for e in found] == ["more_than_one_phone", "unexplained_money_or_gifts"]
+    spans = [(e["start"], e["end"]) for e in found]
+    assert spans[0][1] <= spans[1][0]  # Rasa needs entities that do not overlap

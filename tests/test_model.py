@@ -109,3 +109,20 @@ def test_a_message_with_no_known_word_gets_the_fallback(agent, text):
 def test_a_known_word_among_unknown_ones_is_still_classified(agent):
     result = asyncio.run(agent.parse_message("asdf hello"))
     assert result["intent"]["name"] == "greet"
+
+
+def test_a_message_that_names_a_warning_sign_is_never_out_of_scope(agent):
+    phrasings = yaml.safe_load((ROOT / "tests" / "sign_phrasings.yml").read_text(encoding="utf-8"))
+    naming = [p["text"] for p in phrasings["phrasings"] if p["signs"]]
+
+    async def parse_all():
+        return [await agent.parse_message(text) for text in naming]
+
+    dismissed = [
+        p["text"]
+        for p in asyncio.run(parse_all())
+        if any(e["entity"] == "warning_sign" for e in p["entities"])
+        and p["intent"]["name"] in ("out_of_scope", "nlu_fallback")
+    ]
+    assert len(naming) >= 150
+    assert dismissed == []

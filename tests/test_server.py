@@ -140,11 +140,46 @@ def test_greeting_says_it_is_not_a_person_and_gives_999(assistant):
     assert "call 999" in replies[0]
 
 
-def test_a_parent_describing_two_phones_gets_the_sign_explained(assistant):
+def test_a_parent_describing_two_phones_gets_the_sign_explained_and_a_question(assistant):
     replies = assistant.conversation().say("my 14 yr old has two phones")
     assert replies[0]["text"].startswith("Having more than one phone or duplicate social media accounts.")
-    assert "This doesn't mean your child is being groomed" in replies[0]["text"]
-    assert [b["title"] for b in replies[0]["buttons"]][:2] == ["What should I do?", "Who can help?"]
+    assert "This doesn't mean your child is being groomed" in replies[1]["text"]
+    question = replies[-1]
+    assert question["text"].endswith("Have you noticed any of these?")
+    assert [b["title"] for b in question["buttons"]][-3:] == ["No", "Not sure", "What should I do?"]
+
+
+def test_a_triage_ends_in_a_summary_with_the_next_steps(assistant):
+    chat = assistant.conversation()
+    chat.say("he has 2 phones and stays out all night")
+    replies = texts(chat.say("what should i do"))
+    summary = "\n".join(replies)
+    assert replies[0] == "Here's a summary of what you've told me."
+    assert "Having more than one phone" in summary and "Staying out all night" in summary
+    assert "can point to sexual exploitation or gangs and county lines" in summary
+    assert "Never confront a potential abuser yourself" in summary
+    assert "NSPCC Helpline" in summary
+
+
+def test_danger_in_the_middle_of_the_triage_escalates_then_returns_to_it(assistant):
+    chat = assistant.conversation()
+    chat.say("my daughter has been getting messages from numbers i dont know")
+    replies = texts(chat.say("she's meeting a man she met online tonight"))
+    assert "call 999 now" in replies[0] and "Never confront" in replies[0]
+    assert "CEOP" in "\n".join(replies[1:])
+    assert replies[-1].endswith(
+        "Have you noticed any of these?\n\nRemember: if a child is in immediate danger, call 999."
+    )
+
+
+def test_once_danger_is_raised_later_replies_keep_the_999_line(assistant):
+    chat = assistant.conversation()
+    chat.say("a man from snapchat is threatening to share my son's photos")
+    assert "call 999" in " ".join(texts(chat.say("no you misunderstood, it's fine")))
+    assert texts(chat.say("who can help with this"))[-1].endswith("call 999.")
+    assert "call 999" in texts(chat.say("thanks"))[-1]
+    replies = texts(chat.say("he says he'll post them tonight unless my son pays"))
+    assert "call 999 now" in replies[0]
 
 
 def test_danger_mid_conversation_gets_999_first_then_the_service(assistant):
@@ -174,11 +209,18 @@ def test_quilliam_is_never_offered(assistant):
 
 
 def test_danger_still_gets_999_when_the_action_server_is_down(assistant):
+    in_triage = assistant.conversation()
+    assert texts(in_triage.say("my son has a second phone"))[-1].endswith("Have you noticed any of these?")
     _stop(assistant.actions)
     started = time.monotonic()
     replies = texts(assistant.conversation().say("someone is blackmailing my son with pictures"))
     assert time.monotonic() - started < 30
     assert any("call 999 now" in r and "Never confront" in r for r in replies)
+    # In the middle of the triage too, although the form cannot reach its actions.
+    started = time.monotonic()
+    replies = texts(in_triage.say("a man is waiting outside school for him right now"))
+    assert time.monotonic() - started < 30
+    assert "call 999 now" in replies[0] and "Never confront" in replies[0]
 
 
 def test_danger_gets_999_within_seconds_when_the_action_server_hangs(assistant_with_slow_actions):

@@ -1,0 +1,92 @@
+"""The escalation policy predicts 999 first, in a form or out of one, then hands back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List
+
+import pytest
+import yaml
+from rasa.core.constants import RULE_POLICY_PRIORITY
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from safeguarding.policies import EscalationPolicy
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = yaml.safe_load((ROOT / "config.yml").read_text())
+SETTINGS = next(p for p in CONFIG["policies"] if p["name"].endswith("EscalationPolicy"))
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory) -> EscalationPolicy:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    config = {**EscalationPolicy.get_default_config(), **SETTINGS}
+    return EscalationPolicy.create(
+        config, storage, Resource("escalation"), ExecutionContext(GraphSchema({}), "test")
+    )
+
+
+def said(intent: str) -> UserUttered:
+    return UserUttered("...", {"name": intent, "confidence": 1.0})
+
+
+def predict(policy: EscalationPolicy, domain: Domain, events: List[Event]) -> str | None:
+    tracker = DialogueStateTracker.from_events("parent-1", [ActionExecuted("action_listen"), *events])
+    prediction = policy.predict_action_probabilities(tracker, domain)
+    if prediction.max_confidence == 0:
+        return None
+    return domain.action_names_or_texts[prediction.max_confidence_index]
+
+
+def test_danger_gets_999_then_the_followup_then_listens(policy, domain):
+    events: List[Event] = [said("danger")]
+    assert predict(policy, domain, events) == "utter_danger_999"
+    events.append(ActionExecuted("utter_danger_999"))
+    assert predict(policy, domain, events) == "action_danger_followup"
+    events.append(ActionExecuted("action_danger_followup"))
+    assert predict(policy, domain, events) == "action_listen"
+
+
+def test_danger_in_a_form_gets_999_before_the_form_then_the_form_resumes(policy, domain):
+    events: List[Event] = [
+        said("describe_warning_sign"),
+        ActionExecuted("triage_form"),
+        ActiveLoop("triage_form"),
+        ActionExecuted("action_listen"),
+        said("danger"),
+    ]
+    assert predict(policy, domain, events) == "utter_danger_999"
+    events.append(ActionExecuted("utter_danger_999"))
+    assert predict(policy, domain, events) == "action_danger_followup"
+    events.append(ActionExecuted("action_danger_followup"))
+    assert predict(policy, domain, events) == "triage_form"
+    events.append(ActionExecuted("triage_form"))
+    assert predict(policy, domain, events) is None  # the form's own rules take over
+
+
+def test_the_escalation_outranks_the_forms_own_prediction(policy):
+    prediction = policy._prediction([1.0], is_no_user_prediction=True)
+    assert prediction.is_no_user_prediction
+    assert policy.priority > RULE_POLICY_PRIORITY
+
+
+def test_confront_gets_never_confront(policy, domain):
+    events: List[Event] = [said("confront")]
+    assert predict(policy, domain, events) == "utter_never_confront"
+    events.append(ActionExecuted("utter_never_confront"))
+    assert predict(policy, domain, events) == "action_listen"
+
+
+@pytest.mark.parametrize("intent", ["describe_warning_sign", "deny", "ask_topic", "nlu_fallback"])
+def test_other_intents_are_left_to_the_other_policies(policy, domain, intent):
+    assert predict(policy, domain, [said(intent)]) is None

@@ -1,0 +1,163 @@
+"""The warning-sign extractor on parents' own phrasings: precision, recall, negation and spans.
+
+tests/sign_phrasings.yml holds messages as parents type them, each with the
+exact set of warning signs it names. Precision and recall are micro-averaged
+over (message, sign) pairs; the numbers, the misses and the false positives go
+to results/sign-extractor.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from safeguarding.matching import EntityMatcher
+
+ROOT = Path(__file__).resolve().parent.parent
+PHRASINGS_FILE = ROOT / "tests" / "sign_phrasings.yml"
+REPORT = ROOT / "results" / "sign-extractor.json"
+DATA = yaml.safe_load(PHRASINGS_FILE.read_text(encoding="utf-8"))
+PHRASINGS = DATA["phrasings"]
+TAGS = {"negation", "text_speak", "harmless", "multi"}
+KEYS = {"text", "signs", "tags", "negated"}
+MIN_PRECISION = 0.95
+MIN_RECALL = 0.95
+_WORD = re.compile(r"\w+")
+
+
+def _tags(item) -> set:
+    return set(item.get("tags", []))
+
+
+@pytest.fixture(scope="module")
+def matcher(nlp, content):
+    return EntityMatcher(nlp, content)
+
+
+def _signs(matcher, text: str) -> set:
+    return {e["value"] for e in matcher.extract(text) if e["entity"] == "warning_sign"}
+
+
+@pytest.fixture(scope="module")
+def found(matcher):
+    return [_signs(matcher, item["text"]) for item in PHRASINGS]
+
+
+def test_the_phrasings_file_has_the_right_shape(content):
+    assert DATA["version"] == 1
+    sign_ids = set(content.warning_signs)
+    texts = [item["text"] for item in PHRASINGS]
+    assert len(texts) == len(set(texts)), "a phrasing is listed twice"
+    for item in PHRASINGS:
+        where = item.get("text")
+        assert set(item) <= KEYS and {"text", "signs"} <= set(item), where
+        assert isinstance(item["text"], str) and item["text"].strip(), where
+        assert isinstance(item["signs"], list) and len(set(item["signs"])) == len(item["signs"]), where
+        assert set(item["signs"]) <= sign_ids, where
+        tags = _tags(item)
+        assert tags <= TAGS, where
+        assert ("multi" in tags) == (len(item["signs"]) >= 2), where
+        if "harmless" in tags:
+            assert item["signs"] == [] and "negation" not in tags, where
+        if "negation" in tags:
+            negated = set(item["negated"])
+            assert negated and negated <= sign_ids and not negated & set(item["signs"]), where
+        else:
+            assert "negated" not in item, where
+
+
+def test_there_are_enough_phrasings_of_every_kind(content):
+    assert len(PHRASINGS) >= 90
+    per_sign = Counter(sign for item in PHRASINGS for sign in item["signs"])
+    assert {sign: per_sign[sign] for sign in content.warning_signs if per_sign[sign] < 5} == {}
+    per_tag = Counter(tag for item in PHRASINGS for tag in _tags(item))
+    assert per_tag["multi"] >= 12
+    assert per_tag["negation"] >= 12
+    assert per_tag["text_speak"] >= 10
+    assert per_tag["harmless"] >= 8
+
+
+def _score(found) -> dict:
+    true_positives = false_positives = false_negatives = 0
+    misses, false_alarms = [], []
+    for item, signs in zip(PHRASINGS, found, strict=True):
+        expected = set(item["signs"])
+        true_positives += len(signs & expected)
+        false_positives += len(signs - expected)
+        false_negatives += len(expected - signs)
+        misses += [{"text": item["text"], "sign": sign} for sign in sorted(expected - signs)]
+        false_alarms += [{"text": item["text"], "sign": sign} for sign in sorted(signs - expected)]
+    found_pairs = true_positives + false_positives
+    expected_pairs = true_positives + false_negatives
+    return {
+        "phrasings": len(PHRASINGS),
+        "precision": round(true_positives / found_pairs, 4) if found_pairs else 1.0,
+        "recall": round(true_positives / expected_pairs, 4) if expected_pairs else 1.0,
+        "true positives": true_positives,
+        "false positives": false_positives,
+        "false negatives": false_negatives,
+        "misses": misses,
+        "false_positives": false_alarms,
+    }
+
+
+def test_precision_and_recall_over_message_sign_pairs(found):
+    report = _score(found)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    assert report["precision"] >= MIN_PRECISION, report["false_positives"]
+    assert report["recall"] >= MIN_RECALL, report["misses"]
+
+
+def test_no_denied_sign_is_reported(found):
+    wrong = [
+        (item["text"], sorted(signs & set(item["negated"])))
+        for item, signs in zip(PHRASINGS, found, strict=True)
+        if "negation" in _tags(item) and signs & set(item["negated"])
+    ]
+    assert wrong == []
+
+
+def test_harmless_messages_name_no_sign(found):
+    wrong = [
+        (item["text"], sorted(signs))
+        for item, signs in zip(PHRASINGS, found, strict=True)
+        if "harmless" in _tags(item) and signs
+    ]
+    assert wrong == []
+
+
+def test_every_span_is_whole_words_of_the_parents_own_text(matcher):
+    for item in PHRASINGS:
+        text = item["text"]
+        words = set(_WORD.findall(text))
+        for entity in matcher.extract(text):
+            start, end = entity["start"], entity["end"]
+            span = text[start:end]
+            assert 0 <= start < end <= len(text), (text, entity)
+            assert span == span.strip(), (text, span)
+            assert set(_WORD.findall(span)) & words, (text, span)
+            assert start == 0 or not text[start - 1].isalnum(), (text, span)
+            assert end == len(text) or not text[end].isalnum(), (text, span)
+
+
+def test_curly_apostrophes_give_the_same_signs_as_straight_ones(matcher):
+    assert _signs(matcher, "she won\u2019t let me see her phone and he\u2019s got 2 phones") == {
+        "online_secrecy",
+        "more_than_one_phone",
+    }
+    for item in PHRASINGS:
+        straight = item["text"].replace("\u2019", "'")
+        if "'" in straight:
+            curly = straight.replace("'", "\u2019")
+            assert _signs(matcher, curly) == _signs(matcher, straight), straight
+
+
+def test_capitals_give_the_same_signs(matcher, found):
+    for item, signs in zip(PHRASINGS, found, strict=True):
+        assert _signs(matcher, item["text"].upper()) == signs, item["text"]
