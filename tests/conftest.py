@@ -35,33 +35,41 @@ def agent():
     return Agent.load(str(MODEL))
 
 
-def pytest_terminal_summary(terminalreporter) -> None:
-    """Print the held-out NLU numbers at the end of the run."""
+REPORTS = ("nlu-heldout", "sign-extractor", "danger-gate")
+
+
+def pytest_sessionstart(session) -> None:
+    """Remove the reports of an earlier run, so that the summary shows only this run's."""
+    for name in REPORTS:
+        (ROOT / "results" / f"{name}.json").unlink(missing_ok=True)
+
+
+def _report(name: str) -> dict | None:
+    """A results file written by this run's tests, if there is one."""
     import json
 
-    report = ROOT / "results" / "nlu-heldout.json"
-    if report.exists():
-        data = json.loads(report.read_text())
-        terminalreporter.write_line(
+    path = ROOT / "results" / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Print the held-out NLU, warning-sign extractor and danger gate numbers at the end of the run."""
+    write = terminalreporter.write_line
+    if data := _report("nlu-heldout"):
+        write(
             f"held-out NLU: {data['examples']} phrasings, intent macro F1 {data['macro_f1']:.3f}, "
             f"{len(data['errors'])} misclassified"
         )
-    signs = ROOT / "results" / "sign-extractor.json"
-    if signs.exists():
-        data = json.loads(signs.read_text())
-        terminalreporter.write_line(
+    if data := _report("sign-extractor"):
+        write(
             f"warning-sign extractor: {data['phrasings']} phrasings, precision {data['precision']:.3f}, "
             f"recall {data['recall']:.3f}, {len(data['misses'])} missed, "
             f"{len(data['false_positives'])} false positives"
         )
-    gate = ROOT / "results" / "danger-gate.json"
-    if gate.exists():
-        data = json.loads(gate.read_text())
-        terminalreporter.write_line(
-            f"danger gate: {data['danger messages']} danger and {data['trap messages']} trap messages"
-        )
+    if data := _report("danger-gate"):
+        write(f"danger gate: {data['danger messages']} danger and {data['trap messages']} trap messages")
         for name, numbers in data["layers"].items():
-            terminalreporter.write_line(
+            write(
                 f"  {name}: danger recall {numbers['danger recall']:.3f}, "
                 f"trap false-alarm rate {numbers['trap false-alarm rate']:.3f}"
             )

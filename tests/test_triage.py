@@ -227,3 +227,11 @@ def test_goodbye_during_the_triage_gets_the_summary_then_goodbye():
         "image": None,
         "attachment": None,
     }
+
+
+def test_a_sign_id_the_content_does_not_know_is_treated_as_unrecognised():
+    texts, new = answer("sign", tracker("describe_warning_sign", "/describe_warning_sign", ["no_such_sign"]))
+    assert texts[0].startswith("Thank you for telling me. I couldn't match that")
+    assert new["warning_signs"] == [] and new["triage_answer"] is None
+    slots = {"warning_signs": ["no_such_sign", "staying_out"]}  # e.g. a sign since removed from the content
+    assert Triage.from_tracker(tracker("deny", slots=slots)).noticed == ("staying_out",)
