@@ -68,25 +68,36 @@ def reply(
     dispatcher.utter_message(text=text, buttons=buttons or [])
 
 
+def payload(intent: str, **entities: str) -> str:
+    """What a quick reply sends: the intent, with its entities as JSON when given."""
+    return f"/{intent}" + (json.dumps(entities, separators=(",", ":")) if entities else "")
+
+
 def button(title_key: str, intent: str, **entities: str) -> Button:
-    """A quick-reply button that sends an intent, with entities when given."""
-    title = content().guidance["buttons"][title_key]
-    payload = f"/{intent}" + (json.dumps(entities, separators=(",", ":")) if entities else "")
-    return {"title": title, "payload": payload}
+    """A quick-reply button titled from content/guidance.yml ``buttons``."""
+    return {"title": content().guidance["buttons"][title_key], "payload": payload(intent, **entities)}
 
 
 def topic_button(topic_id: str) -> Button:
     """A button that explains another topic."""
     name = content().topics[topic_id]["name"]
     title = content().guidance["buttons"]["topic"].format(name=name)
-    return {"title": title, "payload": f'/ask_topic{{"topic":"{topic_id}"}}'}
+    return {"title": title, "payload": payload("ask_topic", topic=topic_id)}
 
 
 def sign_button(sign_id: str) -> Button:
     """A quick reply that tells the assistant the parent has noticed a warning sign."""
-    sign = content().warning_signs[sign_id]
-    payload = json.dumps({"warning_sign": sign_id}, separators=(",", ":"))
-    return {"title": sign["short"], "payload": f"/describe_warning_sign{payload}"}
+    title = content().warning_signs[sign_id]["short"]
+    return {"title": title, "payload": payload("describe_warning_sign", warning_sign=sign_id)}
+
+
+def signs_of_kind(kind: str, topic: str | None = None) -> List[Dict[str, Any]]:
+    """Warning signs of one kind (online or offline), for a topic when given."""
+    return [
+        sign
+        for sign in content().warning_signs.values()
+        if sign["kind"] == kind and (topic in (None, "grooming") or topic in sign["topics"])
+    ]
 
 
 def describe_service(org: Dict[str, Any]) -> str:

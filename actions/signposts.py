@@ -16,6 +16,7 @@ from actions.replies import (
     describe_services,
     entity_values,
     fmt,
+    payload,
     reply,
 )
 
@@ -84,7 +85,7 @@ class ActionDescribeOrganisation(Action):
             named = [tracker.get_slot("organisation")]
         if not named:
             buttons = [
-                {"title": orgs[o]["name"], "payload": f'/ask_organisation{{"organisation":"{o}"}}'}
+                {"title": orgs[o]["name"], "payload": payload("ask_organisation", organisation=o)}
                 for o in content().directory["main_services"]
             ]
             reply(dispatcher, tracker, fmt("which_organisation"), buttons)

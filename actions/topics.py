@@ -15,17 +15,9 @@ from actions.replies import (
     current_topic,
     fmt,
     reply,
+    signs_of_kind,
     topic_button,
 )
-
-
-def _signs(kind: str, topic: str | None = None) -> List[Dict[str, Any]]:
-    """Warning signs of one kind (online or offline), for a topic when given."""
-    return [
-        sign
-        for sign in content().warning_signs.values()
-        if sign["kind"] == kind and (topic in (None, "grooming") or topic in sign["topics"])
-    ]
 
 
 class ActionExplainTopic(Action):
@@ -56,7 +48,7 @@ class ActionExplainOfflineSigns(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        offline = bullets(sign["label"] for sign in _signs("offline", current_topic(tracker)))
+        offline = bullets(sign["label"] for sign in signs_of_kind("offline", current_topic(tracker)))
         text = f"{content().guidance['not_only_online']}\n\n{fmt('offline_heading')}\n{offline}"
         reply(
             dispatcher,
@@ -78,8 +70,8 @@ class ActionListWarningSigns(Action):
     ) -> List[Dict[str, Any]]:
         topic_id = current_topic(tracker)
         guidance = content().guidance
-        online = bullets(sign["label"] for sign in _signs("online", topic_id))
-        offline = bullets(sign["label"] for sign in _signs("offline", topic_id))
+        online = bullets(sign["label"] for sign in signs_of_kind("online", topic_id))
+        offline = bullets(sign["label"] for sign in signs_of_kind("offline", topic_id))
         text = (
             f"{guidance['signs_intro']}\n{online}\n\n{guidance['not_only_online']}\n"
             f"{fmt('offline_heading')}\n{offline}"

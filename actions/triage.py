@@ -23,8 +23,10 @@ from actions.replies import (
     describe_services,
     entity_values,
     fmt,
+    payload,
     reply,
     sign_button,
+    signs_of_kind,
     triage_text,
 )
 
@@ -129,9 +131,8 @@ def explain_signs(sign_ids: List[str]) -> str:
 
 def all_signs_text() -> str:
     """Every warning sign, online and offline, as two short lists."""
-    signs = content().warning_signs.values()
-    online = bullets(s["label"] for s in signs if s["kind"] == "online")
-    offline = bullets(s["label"] for s in signs if s["kind"] == "offline")
+    online = bullets(s["label"] for s in signs_of_kind("online"))
+    offline = bullets(s["label"] for s in signs_of_kind("offline"))
     return f"{fmt('online_heading')}\n{online}\n{fmt('offline_heading')}\n{offline}"
 
 
@@ -204,9 +205,9 @@ class ActionAskTriageAnswer(Action):
         )
         answers = content().guidance["triage"]["buttons"]
         buttons = [sign_button(s) for s in question.signs] + [
-            {"title": answers["no"], "payload": "/deny"},
-            {"title": answers["not_sure"], "payload": "/unsure"},
-            {"title": answers["done"], "payload": "/ask_what_to_do"},
+            {"title": answers["no"], "payload": payload("deny")},
+            {"title": answers["not_sure"], "payload": payload("unsure")},
+            {"title": answers["done"], "payload": payload("ask_what_to_do")},
         ]
         reply(dispatcher, tracker, _question_text(question), buttons)
         return []

@@ -90,3 +90,14 @@ def test_confront_gets_never_confront(policy, domain):
 @pytest.mark.parametrize("intent", ["describe_warning_sign", "deny", "ask_topic", "nlu_fallback"])
 def test_other_intents_are_left_to_the_other_policies(policy, domain, intent):
     assert predict(policy, domain, [said(intent)]) is None
+
+
+def test_the_rules_outside_forms_take_the_same_steps_as_the_policy():
+    rules = yaml.safe_load((ROOT / "data" / "rules.yml").read_text())["rules"]
+    by_intent = {
+        rule["steps"][0]["intent"]: [step["action"] for step in rule["steps"][1:]]
+        for rule in rules
+        if "intent" in rule["steps"][0]
+    }
+    for intent, steps in SETTINGS["escalations"].items():
+        assert by_intent[intent] == steps
