@@ -20,8 +20,15 @@ RASA := $(VENV)/bin/rasa
 SPACY := build/spacy/en_safeguarding_v1
 MODEL := models/safeguarding.tar.gz
 TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
+SITE := build/web
+SITE_SOURCES := $(wildcard content/*.yml web/templates/* web/chat/* web/staff/*) domain.yml safeguarding/site.py
+NODE_MODULES := web/node_modules/.installed
+# Where `make run` serves the pages and the assistant; the page's origin is the only one Rasa allows.
+WEB_PORT := 8080
+RASA_PORT := 5005
+ORIGIN := http://127.0.0.1:$(WEB_PORT)
 
-.PHONY: install spacy train run shell actions parse validate test test-stories lint clean
+.PHONY: install spacy train site browser run shell actions parse validate test test-stories lint clean
 
 install: $(VENV)/.installed
 
@@ -44,16 +51,45 @@ $(MODEL): $(VENV)/.installed $(SPACY)/meta.json $(TRAINING) safeguarding/compone
 	  $(if $(filter safeguarding/components.py,$?),--force)
 	touch $@
 
+# socket.io-client for the chat page and axe-core for the accessibility tests, from npm.
+$(NODE_MODULES): web/package.json web/package-lock.json
+	(cd web && npm ci --no-audit --no-fund --loglevel=error)
+	touch $@
+
+# The parent chat page and the helpline staff lookup page, rebuilt when the content changes.
+site: $(SITE)/index.html
+
+$(SITE)/index.html: $(VENV)/.installed $(NODE_MODULES) $(SITE_SOURCES)
+	$(PY) -m safeguarding.site build --out $(SITE) --socket-url http://127.0.0.1:$(RASA_PORT)
+
+# Debian's Chromium for the browser tests (Playwright's own browser download is not used).
+browser:
+	if ! command -v chromium >/dev/null; then
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo )
+	  $$sudo apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+	fi
+
 actions: install
 	$(RASA) run actions --actions actions --port 5055
 
+# Chat in the terminal instead.
 shell: train
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 --port 5005
-
-run: train
+	mkdir -p build
 	$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 &
 	trap 'kill $$! 2>/dev/null' EXIT
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 --port 5005
+
+# The assistant with both web pages: Ctrl+C stops everything.
+run: train site
+	mkdir -p build
+	$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 &
+	actions=$$!
+	$(PY) -m safeguarding.site serve --dir $(SITE) --port $(WEB_PORT) &
+	web=$$!
+	trap 'kill $$actions $$web 2>/dev/null' EXIT
+	$(RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml \
+	  --interface 127.0.0.1 --port $(RASA_PORT) --cors $(ORIGIN)
 
 parse: train
 	$(PY) scripts/parse.py "$(MSG)" 2>/dev/null
@@ -61,7 +97,7 @@ parse: train
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
-test: lint train validate
+test: lint train validate $(NODE_MODULES) browser
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-stories
 
@@ -83,4 +119,4 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf build models results .rasa
+	rm -rf build models results .rasa web/node_modules

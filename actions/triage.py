@@ -230,7 +230,6 @@ def _join(names: List[str]) -> str:
 
 def summary(triage: Triage) -> str:
     """What the parent noticed, what it can point to, what to do next and who can help."""
-    settings = content().guidance["triage"]
     topics = content().topics
     parts: List[str] = []
     if triage.noticed:
@@ -249,8 +248,7 @@ def summary(triage: Triage) -> str:
         kinds = []
         parts.append(triage_text("summary_none"))
     parts.append(f"{triage_text('summary_next')}\n{bullets(content().guidance['what_to_do'])}")
-    services = list(dict.fromkeys(s for t in kinds for s in settings["services"].get(t, [])))
-    services = services[: settings["max_services"]]
+    services = content().services_for_topics(kinds)
     if services:
         parts.append(f"{triage_text('summary_services')}\n\n{describe_services(services)}")
     person = content().directory["person_service"]

@@ -1,10 +1,10 @@
 """Load, validate and look up the content files in content/.
 
 The YAML files are the single source of what the assistant says: topics,
-warning signs, the organisation directory and the danger lexicon. They are
-checked against content/schema.yml and against each other when loaded, so a
-maintainer's mistake is reported with the file and the place, not as a crash
-in the middle of a conversation.
+warning signs, the organisation directory, the danger lexicon and the
+wording of the web pages. They are checked against content/schema.yml and
+against each other when loaded, so a maintainer's mistake is reported with
+the file and the place, not as a crash in the middle of a conversation.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import jsonschema
 import yaml
 
 CONTENT_DIR = Path(os.environ.get("SAFEGUARDING_CONTENT", Path(__file__).resolve().parent.parent / "content"))
-FILES = ("guidance", "organisations", "danger", "lexicon")
+FILES = ("guidance", "organisations", "danger", "lexicon", "web")
 
 
 class ContentError(ValueError):
@@ -54,6 +54,7 @@ class Content:
     directory: Dict[str, Any]
     danger: Dict[str, Any]
     lexicon: Dict[str, Any]
+    web: Dict[str, Any]
 
     @property
     def topics(self) -> Dict[str, Dict[str, Any]]:
@@ -72,6 +73,12 @@ class Content:
     def organisation(self, org_id: str) -> Dict[str, Any]:
         """Return one organisation by id."""
         return self.organisations[org_id]
+
+    def services_for_topics(self, topic_ids: List[str]) -> List[str]:
+        """The services a triage summary offers for these topics, in order, at most ``max_services``."""
+        settings = self.guidance["triage"]
+        services = dict.fromkeys(s for t in topic_ids for s in settings["services"].get(t, []))
+        return list(services)[: settings["max_services"]]
 
     def live_organisations(self, org_ids: List[str]) -> List[Dict[str, Any]]:
         """Return the organisations that may be offered as contacts (never a closed one)."""
@@ -156,7 +163,9 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     organisations = {org["id"]: org for org in org_list}
     if len(organisations) != len(org_list):
         raise ContentError("content/organisations.yml: two organisations share an id")
-    content = Content(raw["guidance"], organisations, raw["organisations"], raw["danger"], raw["lexicon"])
+    content = Content(
+        raw["guidance"], organisations, raw["organisations"], raw["danger"], raw["lexicon"], raw["web"]
+    )
     problems = cross_reference_problems(content)
     if problems:
         raise ContentError("content files disagree:\n- " + "\n- ".join(problems))

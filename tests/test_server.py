@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
@@ -18,49 +14,7 @@ import requests
 import yaml
 
 from tests.conftest import MODEL, ROOT
-
-VENV_BIN = Path(sys.executable).parent
-LOGS = ROOT / "results" / "server-logs"
-START_TIMEOUT = 240
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited with {process.returncode}; see {log}:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"{url} did not start in {START_TIMEOUT} s; see {log}")
-
-
-def _start(name: str, args: List[str], url: str) -> subprocess.Popen:
-    LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / f"{name}.log"
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT))
-    with log.open("w") as handle:
-        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    _wait_for(url, process, log)
-    return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+from tests.servers import start_actions, start_rasa, stop
 
 
 class Assistant:
@@ -89,28 +43,14 @@ def texts(replies: List[Dict]) -> List[str]:
     return [reply.get("text", "") for reply in replies]
 
 
-def _start_rasa(name: str, action_port: int, directory: Path) -> tuple[subprocess.Popen, int]:
-    rasa_port = _free_port()
-    endpoints = directory / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints)]
-    args += ["--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port)]
-    return _start(name, args, f"http://127.0.0.1:{rasa_port}/"), rasa_port
-
-
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory) -> Iterator[Assistant]:
     assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
-    action_port = _free_port()
-    actions = _start(
-        "actions",
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(action_port)],
-        f"http://127.0.0.1:{action_port}/health",
-    )
-    rasa, rasa_port = _start_rasa("rasa", action_port, tmp_path_factory.mktemp("rasa"))
+    actions, action_port = start_actions()
+    rasa, rasa_port = start_rasa("rasa", action_port, tmp_path_factory.mktemp("rasa"))
     yield Assistant(rasa_port, actions)
-    _stop(rasa)
-    _stop(actions)
+    stop(rasa)
+    stop(actions)
 
 
 class _SlowActionServer(BaseHTTPRequestHandler):
@@ -128,16 +68,19 @@ def assistant_with_slow_actions(tmp_path_factory) -> Iterator[Assistant]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowActionServer)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    rasa, rasa_port = _start_rasa("rasa-slow-actions", server.server_port, tmp_path_factory.mktemp("slow"))
+    rasa, rasa_port = start_rasa("rasa-slow-actions", server.server_port, tmp_path_factory.mktemp("slow"))
     yield Assistant(rasa_port, None)
-    _stop(rasa)
+    stop(rasa)
     server.shutdown()
 
 
 def test_greeting_says_it_is_not_a_person_and_gives_999(assistant):
-    replies = texts(assistant.conversation().say("hiya"))
-    assert "automated assistant, not a person" in replies[0]
-    assert "call 999" in replies[0]
+    replies = assistant.conversation().say("hiya")
+    assert "automated assistant, not a person" in replies[0]["text"]
+    assert "call 999" in replies[0]["text"]
+    # A payload's braces reach the parent's button as written, not taken for a slot.
+    grooming = {"title": "What is grooming?", "payload": '/ask_topic{"topic":"grooming"}'}
+    assert grooming in replies[-1]["buttons"]
 
 
 def test_a_parent_describing_two_phones_gets_the_sign_explained_and_a_question(assistant):
@@ -211,7 +154,7 @@ def test_quilliam_is_never_offered(assistant):
 def test_danger_still_gets_999_when_the_action_server_is_down(assistant):
     in_triage = assistant.conversation()
     assert texts(in_triage.say("my son has a second phone"))[-1].endswith("Have you noticed any of these?")
-    _stop(assistant.actions)
+    stop(assistant.actions)
     started = time.monotonic()
     replies = texts(assistant.conversation().say("someone is blackmailing my son with pictures"))
     assert time.monotonic() - started < 30

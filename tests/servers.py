@@ -1,0 +1,77 @@
+"""Start and stop the real servers the end-to-end tests talk to: Rasa, the action server, the web pages."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+import pytest
+import requests
+
+from tests.conftest import MODEL, ROOT
+
+VENV_BIN = Path(sys.executable).parent
+LOGS = ROOT / "results" / "server-logs"
+START_TIMEOUT = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{url} exited with {process.returncode}; see {log}:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=2).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(1)
+    pytest.fail(f"{url} did not start in {START_TIMEOUT} s; see {log}")
+
+
+def start(name: str, args: List[str], url: str) -> subprocess.Popen:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{name}.log"
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT))
+    with log.open("w") as handle:
+        process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    _wait_for(url, process, log)
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def start_actions(name: str = "actions") -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
+    return start(name, args, f"http://127.0.0.1:{port}/health"), port
+
+
+def start_rasa(
+    name: str, action_port: int, directory: Path, extra: List[str] | None = None
+) -> tuple[subprocess.Popen, int]:
+    rasa_port = free_port()
+    endpoints = directory / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints)]
+    args += ["--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port)]
+    args += extra or []
+    return start(name, args, f"http://127.0.0.1:{rasa_port}/"), rasa_port
