@@ -28,7 +28,7 @@ WEB_PORT := 8080
 RASA_PORT := 5005
 ORIGIN := http://127.0.0.1:$(WEB_PORT)
 
-.PHONY: install spacy train site browser run shell actions parse validate test test-stories lint clean
+.PHONY: install spacy train site browser services cluster forget run shell actions parse validate test test-stories lint clean
 
 install: $(VENV)/.installed
 
@@ -70,6 +70,30 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium chromium-driver >/dev/null
 	fi
 
+# Debian's PostgreSQL, Redis and nginx for the scaled-out layout and its tests.
+# Installed only; nothing is started as a system service (policy-rc.d).
+services:
+	if ! command -v nginx >/dev/null || ! command -v redis-server >/dev/null || [ ! -x /usr/lib/postgresql/15/bin/postgres ]; then
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo )
+	  created=
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then
+	    printf '#!/bin/sh\nexit 101\n' | $$sudo tee /usr/sbin/policy-rc.d >/dev/null
+	    $$sudo chmod 755 /usr/sbin/policy-rc.d
+	    created=1
+	  fi
+	  $$sudo apt-get update -qq
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq postgresql-15 redis-server nginx-light >/dev/null
+	  if [ -n "$$created" ]; then $$sudo rm -f /usr/sbin/policy-rc.d; fi
+	fi
+
+# Two replicas behind nginx, with PostgreSQL and Redis, on 127.0.0.1:8088, until Ctrl+C.
+cluster: train services $(NODE_MODULES)
+	$(PY) -m safeguarding.cluster --replicas 2 --port 8088
+
+# Delete stored conversations with no message for longer than retention_days (endpoints.yml).
+forget: install
+	$(PY) -m safeguarding.stores --endpoints endpoints.yml $(if $(DAYS),--days $(DAYS))
+
 actions: install
 	$(RASA) run actions --actions actions --port 5055
 
@@ -97,7 +121,7 @@ parse: train
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
-test: lint train validate $(NODE_MODULES) browser
+test: lint train validate $(NODE_MODULES) browser services
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory test-stories
 

@@ -1,16 +1,21 @@
-"""Custom Rasa NLU graph components: the signpost entity extractor and the danger detector.
+"""Custom Rasa NLU graph components: the signpost entity extractor, the danger detector and the rest.
 
-Both run on every message, after SpacyNLP, with matchers compiled from the
-content files when the model is loaded.
+The extractor and the detector run on every message, after SpacyNLP, with
+matchers compiled from the content files when the model is loaded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
 from typing import Any, Dict, Iterable, List, Set, Type
 
+import aiohttp
 import rasa.core.actions.action as rasa_action
+from rasa.core.channels.channel import OutputChannel
+from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -19,11 +24,16 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from safeguarding.content import get_content
+from safeguarding.language import LanguageCheck
 from safeguarding.matching import DangerMatcher, EntityMatcher
 
 DANGER_INTENT = "danger"
@@ -33,6 +43,7 @@ FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
 _DOUBLES = re.compile(r"(.)\1+")
+logger = logging.getLogger(__name__)
 
 
 def _text(message: Message) -> str | None:
@@ -208,6 +219,45 @@ class UnknownWordsFallback(GraphComponent):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class OtherLanguageIntent(GraphComponent):
+    """A message in another language than English gets ``intent``: the reply says the assistant reads English.
+
+    The word lists are in content/lexicon.yml (``languages``). The danger
+    detector runs after this component, so an English danger phrase in the
+    message still escalates.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """The intent to set."""
+        return {"intent": "other_language"}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Read the word lists."""
+        self._intent = config["intent"]
+        self._check = LanguageCheck(get_content().lexicon["languages"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> OtherLanguageIntent:
+        """Create the component."""
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Set the intent of messages written in another language."""
+        for message in messages:
+            text = _text(message)
+            if text and self._check.language(text):
+                _override_intent(message, self._intent)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class NamedSignIntent(GraphComponent):
     """A message that names a warning sign describes it, whatever else the classifier guessed.
 
@@ -250,14 +300,61 @@ class NamedSignIntent(GraphComponent):
         return messages
 
 
+def _replied_this_turn(tracker: DialogueStateTracker, text: str) -> bool:
+    """True when ``text`` was already sent since the parent's last message."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and event.text == text:
+            return True
+    return False
+
+
+def unavailable_text() -> str:
+    """What the parent is told when the action server cannot answer (content/guidance.yml)."""
+    content = get_content()
+    phone = content.organisation(content.directory["person_service"])["phone"]
+    return content.guidance["formats"]["assistant_unavailable"].format(phone=phone)
+
+
+def _guard_remote_actions() -> None:
+    """When a custom action cannot run, send a short reply with 999 and the helpline instead of nothing."""
+    original = rasa_action.RemoteAction.run
+    if getattr(original, "guarded", False):
+        return
+
+    async def run(
+        self: rasa_action.RemoteAction,
+        output_channel: OutputChannel,
+        nlg: NaturalLanguageGenerator,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+    ) -> List[Event]:
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except rasa_action.ActionExecutionRejection:
+            raise
+        except (RasaException, asyncio.TimeoutError, aiohttp.ClientError) as error:
+            logger.error(f"The action server could not run '{self.name()}': {type(error).__name__}")
+            text = unavailable_text()
+            if _replied_this_turn(tracker, text):
+                return []
+            return [BotUttered(text)]
+
+    run.guarded = True  # type: ignore[attr-defined]
+    rasa_action.RemoteAction.run = run  # type: ignore[method-assign]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class ActionServerTimeout(GraphComponent):
-    """Sets how long the Rasa server waits for the action server (Rasa 3.6 waits 300 s).
+    """How the Rasa server copes with a slow or stopped action server.
 
-    The 999 reply is a domain response, but channels such as REST return a
-    turn's replies only when the turn ends: a slow action server must not hold
-    them back. After the timeout the turn goes on without that action's
-    messages. Configured in config.yml as ``seconds``.
+    Rasa 3.6 waits 300 s for a custom action, and when the action server is
+    down it drops that action's messages silently. This component, configured
+    in config.yml, makes the wait ``seconds`` long, and makes a failed action
+    send a short reply with 999 and the NSPCC Helpline instead of nothing. The
+    999 reply itself is a domain response and never waits for the action
+    server.
     """
 
     @staticmethod
@@ -273,8 +370,9 @@ class ActionServerTimeout(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> ActionServerTimeout:
-        """Apply the timeout to every custom action call of this server."""
+        """Apply the timeout and the reply on failure to every custom action call of this server."""
         rasa_action.DEFAULT_REQUEST_TIMEOUT = float(config["seconds"])
+        _guard_remote_actions()
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import List
+from typing import Dict, List
 
 import pytest
 import requests
@@ -40,10 +40,10 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"{url} did not start in {START_TIMEOUT} s; see {log}")
 
 
-def start(name: str, args: List[str], url: str) -> subprocess.Popen:
+def start(name: str, args: List[str], url: str, env: Dict[str, str] | None = None) -> subprocess.Popen:
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}.log"
-    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT))
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), **(env or {}))
     with log.open("w") as handle:
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
     _wait_for(url, process, log)
@@ -66,12 +66,21 @@ def start_actions(name: str = "actions") -> tuple[subprocess.Popen, int]:
 
 
 def start_rasa(
-    name: str, action_port: int, directory: Path, extra: List[str] | None = None
+    name: str,
+    action_port: int,
+    directory: Path,
+    extra: List[str] | None = None,
+    database: Path | None = None,
 ) -> tuple[subprocess.Popen, int]:
+    """Start a Rasa server; with ``database``, conversations are kept in that SQLite file."""
     rasa_port = free_port()
     endpoints = directory / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    config = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+    if database:
+        config += "tracker_store:\n  type: safeguarding.stores.ConversationStore\n"
+    endpoints.write_text(config)
+    env = {"SAFEGUARDING_DB_NAME": str(database)} if database else None
     args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints)]
     args += ["--credentials", "credentials.yml", "--interface", "127.0.0.1", "--port", str(rasa_port)]
     args += extra or []
-    return start(name, args, f"http://127.0.0.1:{rasa_port}/"), rasa_port
+    return start(name, args, f"http://127.0.0.1:{rasa_port}/", env), rasa_port

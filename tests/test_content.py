@@ -61,6 +61,21 @@ def test_phone_numbers_are_the_checked_ones(content):
     assert phones["crimestoppers"] == "0800 555 111"
 
 
+def test_every_phone_number_in_the_domain_responses_is_in_the_directory(content):
+    import re
+
+    import yaml
+
+    domain = yaml.safe_load(
+        (Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8")
+    )
+    texts = [v["text"] for variants in domain["responses"].values() for v in variants if "text" in v]
+    numbers = {n for text in texts for n in re.findall(r"\b0\d{2,4}(?: \d{3,4}){1,2}\b", text)}
+    known = {o["phone"] for o in content.organisations.values() if o.get("phone")}
+    assert numbers, "no phone number found in the domain responses"
+    assert numbers <= known
+
+
 def _copy_content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, target)

@@ -13,6 +13,7 @@ import pytest
 import requests
 import yaml
 
+from safeguarding.components import unavailable_text
 from tests.conftest import MODEL, ROOT
 from tests.servers import start_actions, start_rasa, stop
 
@@ -164,6 +165,10 @@ def test_danger_still_gets_999_when_the_action_server_is_down(assistant):
     replies = texts(in_triage.say("a man is waiting outside school for him right now"))
     assert time.monotonic() - started < 30
     assert "call 999 now" in replies[0] and "Never confront" in replies[0]
+    # Other questions get a short reply with 999 and the helpline, not silence.
+    replies = texts(assistant.conversation().say("who can help with grooming"))
+    assert replies == [unavailable_text()]
+    assert "call 999" in replies[0] and "NSPCC Helpline on 0808 800 5000" in replies[0]
 
 
 def test_danger_gets_999_within_seconds_when_the_action_server_hangs(assistant_with_slow_actions):

@@ -1,0 +1,111 @@
+"""Where conversations are kept, and for how long.
+
+``ConversationStore`` is Rasa's SQL tracker store, configured from the
+environment: an SQLite file by default (nothing to install), PostgreSQL when
+``SAFEGUARDING_DB_DIALECT=postgresql``. Its connections are checked before
+use, so a database restart costs no conversation. ``forget_older_than``
+deletes the conversations whose last message is older than the retention
+period (``retention_days`` in endpoints.yml); run it with
+``python -m safeguarding.stores --endpoints endpoints.yml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any, Dict
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.domain import Domain
+from rasa.utils.endpoints import read_endpoint_config
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = ROOT / "storage" / "conversations.db"
+DEFAULT_RETENTION_DAYS = 30
+DAY = 24 * 60 * 60
+
+
+def database_settings(environ: Dict[str, str] | None = None) -> Dict[str, Any]:
+    """The database to use, from SAFEGUARDING_DB_* environment variables."""
+    env = os.environ if environ is None else environ
+    dialect = env.get("SAFEGUARDING_DB_DIALECT", "sqlite")
+    if dialect == "sqlite":
+        path = Path(env.get("SAFEGUARDING_DB_NAME", DEFAULT_SQLITE))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {"dialect": "sqlite", "db": str(path)}
+    return {
+        "dialect": dialect,
+        "host": env.get("SAFEGUARDING_DB_HOST", "127.0.0.1"),
+        "port": int(env.get("SAFEGUARDING_DB_PORT", "5432")),
+        "db": env.get("SAFEGUARDING_DB_NAME", "safeguarding"),
+        "username": env.get("SAFEGUARDING_DB_USER", "safeguarding"),
+        "password": env.get("SAFEGUARDING_DB_PASSWORD"),
+    }
+
+
+class ConversationStore(SQLTrackerStore):
+    """Rasa's SQL tracker store, on the database the environment names, with a retention period."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        **kwargs: Any,
+    ) -> None:
+        settings = database_settings()
+        super().__init__(domain=domain, event_broker=event_broker, **settings, **kwargs)
+        # Check each pooled connection before use: after a database restart the
+        # old connections are dead, and the next message must not fail on one.
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.retention_days = int(retention_days)
+        logger.info(f"Conversations are kept in {settings['dialect']} for {self.retention_days} days.")
+
+    def forget_older_than(self, days: float, now: float | None = None) -> int:
+        """Delete every conversation whose last event is older than ``days``; return how many."""
+        cutoff = (time.time() if now is None else now) - days * DAY
+        events = self.SQLEvent
+        with self.session_scope() as session:
+            last_event = sa.func.max(events.timestamp)
+            old = session.query(events.sender_id).group_by(events.sender_id).having(last_event < cutoff)
+            senders = [row[0] for row in old.all()]
+            for start in range(0, len(senders), 500):
+                batch = senders[start : start + 500]
+                session.query(events).filter(events.sender_id.in_(batch)).delete(synchronize_session=False)
+            session.commit()
+        return len(senders)
+
+
+def store_from_endpoints(path: Path) -> ConversationStore:
+    """The conversation store configured in an endpoints file."""
+    config = read_endpoint_config(str(path), "tracker_store")
+    if config is None or not config.type or not config.type.endswith("ConversationStore"):
+        raise SystemExit(f"{path} does not configure safeguarding.stores.ConversationStore as tracker_store")
+    return ConversationStore(**config.kwargs)
+
+
+def main() -> None:
+    """Delete the conversations older than the retention period."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--endpoints", type=Path, default=ROOT / "endpoints.yml")
+    parser.add_argument("--days", type=float, help="override retention_days from the endpoints file")
+    args = parser.parse_args()
+    store = store_from_endpoints(args.endpoints)
+    days = store.retention_days if args.days is None else args.days
+    deleted = store.forget_older_than(days)
+    print(f"Deleted {deleted} conversations with no message in the last {days:g} days.")
+
+
+if __name__ == "__main__":
+    main()
