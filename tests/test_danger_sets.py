@@ -1,9 +1,8 @@
 """The safety gate: every message of the danger set escalates, no message of the trap set does.
 
 The detector alone, and the trained model (classifier and detector
-together), must each catch every danger message; the detector alone must
-raise no false alarm, and the trained model's false alarms must stay under a
-ceiling. The numbers for each layer, including the classifier's own, go to
+together), must each catch every danger message and raise no false alarm.
+The numbers for each layer, including the classifier's own, go to
 results/danger-gate.json.
 """
 
@@ -66,14 +65,9 @@ def test_the_trained_model_escalates_every_danger_message(parsed):
     assert missed == []
 
 
-# The aim is no false alarm from the trained model either; its classifier still
-# raises a few. Until it raises none, this ceiling keeps it from getting worse.
-TRAINED_FALSE_ALARM_CEILING = 0.09
-
-
-def test_the_trained_model_false_alarms_stay_under_the_ceiling(parsed):
+def test_the_trained_model_raises_no_false_alarm(parsed):
     alarms = [p["text"] for p in parsed["trap"] if p["intent"]["name"] in ("danger", "confront")]
-    assert len(alarms) / len(parsed["trap"]) <= TRAINED_FALSE_ALARM_CEILING, alarms
+    assert alarms == []
 
 
 def _rate(flags) -> float:
