@@ -83,7 +83,7 @@ def _nginx_text(message: str) -> str:
 class Cluster:
     """The running services, with ways to break them for the fault tests."""
 
-    def __init__(self, replicas: int = 2, port: int | None = None, rate: int = 5, burst: int = 20) -> None:
+    def __init__(self, replicas: int = 2, port: int | None = None, rate: int = 2, burst: int = 10) -> None:
         """Choose ports and secrets; nothing starts until ``start``."""
         self.replicas = replicas
         self.port = port or free_port()

@@ -20,7 +20,7 @@ MIN_PER_INTENT = 5
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]", "", text.lower().replace("\u2019", "'")).strip()
+    return re.sub(r"[^\w ]", "", text.lower().replace("\u2019", "'")).strip()
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,12 +20,14 @@ from typing import Dict, Iterator, List
 
 import pytest
 import requests
+from playwright.sync_api import sync_playwright
 
 from safeguarding.cluster import Cluster
 from safeguarding.content import get_content
 from safeguarding.stores import ConversationStore
 from tests.conftest import MODEL, ROOT
 from tests.test_storage import save_conversations, stored_senders
+from tests.test_web_pages import CHROMIUM_ARGS
 
 CONTENT = get_content()
 ERRORS = CONTENT.web["errors"]
@@ -39,7 +42,7 @@ MARKER = "zebracrossing"
 def cluster() -> Iterator[Cluster]:
     assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
     started = time.monotonic()
-    with Cluster(replicas=2, rate=5, burst=20) as running:
+    with Cluster(replicas=2) as running:
         running.start_seconds = time.monotonic() - started
         yield running
         RESULTS.mkdir(exist_ok=True)
@@ -88,7 +91,7 @@ class Parent:
 
 def _calm_down() -> None:
     """Let nginx's per-client rate limit refill between tests."""
-    time.sleep(4)
+    time.sleep(6)
 
 
 # --- faults ------------------------------------------------------------------
@@ -198,6 +201,37 @@ def test_a_foreign_origin_is_refused(cluster):
     assert parent.post("hello", headers={"Origin": cluster.url}).status_code == 200
 
 
+def test_socket_io_long_polling_stays_on_one_replica(cluster):
+    """Each poll of a socket.io session must reach the replica that holds the session."""
+    base = f"{cluster.url}/socket.io/?EIO=4&transport=polling"
+    headers = {"Origin": cluster.url}
+    for _ in range(6):
+        with requests.Session() as session:
+            handshake = session.get(base, headers=headers, timeout=10)
+            assert handshake.status_code == 200
+            sid = json.loads(handshake.text[1:])["sid"]
+            connect = session.post(f"{base}&sid={sid}", data="40", headers=headers, timeout=10)
+            assert connect.status_code == 200, connect.text
+            poll = session.get(f"{base}&sid={sid}", headers=headers, timeout=10)
+            assert poll.status_code == 200 and poll.text.startswith("40"), poll.text
+
+
+def test_the_chat_page_works_through_nginx(cluster):
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        sockets = []
+        page.on("websocket", lambda ws: sockets.append(ws.url))
+        page.goto(f"{cluster.url}/")
+        page.fill("#sg-input", "what is county lines")
+        page.press("#sg-input", "Enter")
+        page.locator(".sg-bot").first.wait_for(timeout=30_000)
+        assert "Gangs groom young people" in page.locator(".sg-bot").first.inner_text()
+        browser.close()
+    assert sockets and all(url.startswith(f"ws://127.0.0.1:{cluster.port}/socket.io/") for url in sockets)
+    _calm_down()
+
+
 # --- bad input -----------------------------------------------------------------
 
 
@@ -276,7 +310,7 @@ def test_a_burst_of_200_messages_is_rate_limited_clearly_and_loses_nothing(clust
     assert set(statuses) == {200, 429}
     assert all(body == {"error": GATEWAY["too_many"]} for _, status, body in results if status == 429)
     accepted = {text for text, status, _ in results if status == 200}
-    assert 10 <= len(accepted) < 100
+    assert 5 <= len(accepted) < 100
     _calm_down()
     # The server is up, the parent can go on, and every accepted message is stored.
     assert parent.say("thanks")
