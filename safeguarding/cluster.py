@@ -264,6 +264,8 @@ class Cluster:
             "USER": "user nobody nogroup;" if os.geteuid() == 0 else "",
             "RATE": str(self.rate),
             "BURST": str(self.burst),
+            "SOCKET_RATE": str(self.rate * 5),
+            "SOCKET_BURST": str(self.burst * 4),
             "ORIGIN": self.url,
             "SERVERS": servers,
             "PORT": str(self.port),
