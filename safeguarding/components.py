@@ -218,8 +218,27 @@ class UnknownWordsFallback(GraphComponent):
         return messages
 
 
+class _FromConfig(GraphComponent):
+    """A component made from its configuration alone: nothing to train, nothing to store."""
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Keep the configuration."""
+        self._config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Create the component from its configuration."""
+        return cls(config)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class OtherLanguageIntent(GraphComponent):
+class OtherLanguageIntent(_FromConfig):
     """A message in another language than English gets ``intent``: the reply says the assistant reads English.
 
     The word lists are in content/lexicon.yml (``languages``). The danger
@@ -234,31 +253,20 @@ class OtherLanguageIntent(GraphComponent):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Read the word lists."""
-        self._intent = config["intent"]
+        super().__init__(config)
         self._check = LanguageCheck(get_content().lexicon["languages"])
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> OtherLanguageIntent:
-        """Create the component."""
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Set the intent of messages written in another language."""
         for message in messages:
             text = _text(message)
             if text and self._check.language(text):
-                _override_intent(message, self._intent)
+                _override_intent(message, self._config["intent"])
         return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class NamedSignIntent(GraphComponent):
+class NamedSignIntent(_FromConfig):
     """A message that names a warning sign describes it, whatever else the classifier guessed.
 
     "my son has been skipping school" is never out of scope, nor a fallback.
@@ -275,21 +283,6 @@ class NamedSignIntent(GraphComponent):
             "intents": ["out_of_scope", FALLBACK_INTENT],
             "intent": "describe_warning_sign",
         }
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Keep the configuration."""
-        self._config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> NamedSignIntent:
-        """Create the component from its configuration."""
-        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Override the configured intents of messages that name a warning sign."""

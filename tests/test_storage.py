@@ -36,21 +36,24 @@ def test_a_conversation_goes_on_after_the_rasa_server_restarts(tmp_path):
     assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
     database = tmp_path / "conversations.db"
     actions, action_port = start_actions("actions-sqlite")
+    servers = [actions]
     try:
         sender = str(uuid.uuid4())
         rasa, port = start_rasa("rasa-sqlite", action_port, tmp_path, database=database)
+        servers.append(rasa)
         _say(port, sender, "my son has two phones")
         assert "call 999 now" in _say(port, sender, "a man is threatening to hurt my son")[0]
         stop(rasa)
         assert database.exists()
         rasa, port = start_rasa("rasa-sqlite-again", action_port, tmp_path, database=database)
+        servers.append(rasa)
         # The restarted server goes on with the triage: it knows the sign noticed and the danger raised.
         summary = " ".join(_say(port, sender, "what should i do"))
         assert "Having more than one phone" in summary
         assert REMINDER in summary
-        stop(rasa)
     finally:
-        stop(actions)
+        for server in servers:
+            stop(server)
 
 
 def _tracker(sender: str, when: float) -> DialogueStateTracker:
