@@ -65,10 +65,6 @@ def domain_response(name: str) -> str:
     return domain["responses"][name][0]["text"].strip()
 
 
-def _service(content: Content, org_id: str) -> Dict[str, Any]:
-    return content.organisation(org_id)
-
-
 def staff_cards(content: Content) -> Dict[str, List[Dict[str, Any]]]:
     """Every card of the staff page by section, each with the words it is found by."""
     topics = content.topics
@@ -76,7 +72,7 @@ def staff_cards(content: Content) -> Dict[str, List[Dict[str, Any]]]:
     person = content.directory["person_service"]
 
     def services(ids: Iterable[str]) -> List[Dict[str, Any]]:
-        return [_service(content, i) for i in dict.fromkeys(ids)]
+        return [content.organisation(i) for i in dict.fromkeys(ids)]
 
     topic_cards = [
         {
