@@ -166,7 +166,7 @@ def build_chat_page(out: Path, content: Content, socket_url: str) -> None:
     vendor = out / "vendor"
     vendor.mkdir(exist_ok=True)
     if not SOCKET_IO.exists():
-        raise SystemExit(f"{SOCKET_IO} is missing: run `make web` (npm ci in web/)")
+        raise SystemExit(f"{SOCKET_IO} is missing: run `make site` (npm ci in web/)")
     shutil.copyfile(SOCKET_IO, vendor / "socket.io.min.js")
 
 
