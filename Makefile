@@ -28,7 +28,7 @@ WEB_PORT := 8080
 RASA_PORT := 5005
 ORIGIN := http://127.0.0.1:$(WEB_PORT)
 
-.PHONY: install spacy train site browser services cluster forget run shell actions parse validate test test-stories lint clean
+.PHONY: install spacy train site browser services cluster forget run shell actions parse validate test test-stories lint bench clean
 
 install: $(VENV)/.installed
 
@@ -137,6 +137,11 @@ test-stories: train
 	  exit 1
 	fi
 	echo "conversation tests: $$evaluated passed, 0 failed"
+
+# The assistant against simple alternatives and Rasa's starter bot, on this machine in one run:
+# writes bench/results.md, bench/results.json and the plots (about 12 minutes).
+bench: train services $(NODE_MODULES)
+	$(PY) -m bench.run
 
 lint: install
 	$(VENV)/bin/ruff check .

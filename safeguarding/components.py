@@ -13,6 +13,7 @@ import re
 from typing import Any, Dict, Iterable, List, Set, Type
 
 import aiohttp
+import jsonschema
 import rasa.core.actions.action as rasa_action
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg import NaturalLanguageGenerator
@@ -338,6 +339,34 @@ def _guard_remote_actions() -> None:
     rasa_action.RemoteAction.run = run  # type: ignore[method-assign]
 
 
+def _validate_action_results_once_compiled() -> None:
+    """Check each action server answer against Rasa's schema without re-checking the schema itself.
+
+    Rasa 3.6 calls ``jsonschema.validate`` for every custom action, which
+    first checks the (constant) schema against the JSON Schema meta-schema:
+    that took most of the time of a message. The answer is still validated,
+    with the same schema and the same error, by a validator built once.
+    """
+    if getattr(rasa_action.RemoteAction._validate_action_result, "compiled", False):
+        return
+    validator = jsonschema.validators.validator_for(rasa_action.RemoteAction.action_response_format_spec())
+    checker = validator(rasa_action.RemoteAction.action_response_format_spec())
+
+    def validate(self: rasa_action.RemoteAction, result: Dict[str, Any]) -> bool:
+        error = jsonschema.exceptions.best_match(checker.iter_errors(result))
+        if error is None:
+            return True
+        error.message += (
+            f". Failed to validate Action server response from API, make sure your response from the "
+            f"Action endpoint is valid. For more information about the format visit "
+            f"{rasa_action.DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+    validate.compiled = True  # type: ignore[attr-defined]
+    rasa_action.RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class ActionServerTimeout(GraphComponent):
     """How the Rasa server copes with a slow or stopped action server.
@@ -347,7 +376,8 @@ class ActionServerTimeout(GraphComponent):
     in config.yml, makes the wait ``seconds`` long, and makes a failed action
     send a short reply with 999 and the NSPCC Helpline instead of nothing. The
     999 reply itself is a domain response and never waits for the action
-    server.
+    server. It also validates the action server's answers with a validator
+    built once, instead of Rasa's per-call schema check.
     """
 
     @staticmethod
@@ -366,6 +396,7 @@ class ActionServerTimeout(GraphComponent):
         """Apply the timeout and the reply on failure to every custom action call of this server."""
         rasa_action.DEFAULT_REQUEST_TIMEOUT = float(config["seconds"])
         _guard_remote_actions()
+        _validate_action_results_once_compiled()
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -50,6 +50,27 @@ def database_settings(environ: Dict[str, str] | None = None) -> Dict[str, Any]:
     }
 
 
+def _sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
+    """An SQLite file kept open between messages, in write-ahead-log mode.
+
+    A file has no server to restart, so the connection is reused instead of
+    being opened (and checked) for every message. With the write-ahead log,
+    a commit survives a crash of the Rasa server; ``synchronous=NORMAL``
+    skips the disk flush of every commit, so only a power cut can lose the
+    last messages.
+    """
+    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
 class ConversationStore(SQLTrackerStore):
     """Rasa's SQL tracker store, on the database the environment names, with a retention period."""
 
@@ -63,11 +84,14 @@ class ConversationStore(SQLTrackerStore):
     ) -> None:
         settings = database_settings()
         super().__init__(domain=domain, event_broker=event_broker, **settings, **kwargs)
-        # Check each pooled connection before use: after a database restart the
-        # old connections are dead, and the next message must not fail on one.
+        # A database server's pooled connections are checked before use: after a
+        # restart the old ones are dead, and the next message must not fail on one.
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        if url.get_backend_name() == "sqlite":
+            self.engine = _sqlite_engine(url)
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.retention_days = int(retention_days)
         logger.info(f"Conversations are kept in {settings['dialect']} for {self.retention_days} days.")

@@ -200,6 +200,7 @@ def test_a_foreign_origin_is_refused(cluster):
     own = requests.get(socket, headers={"Origin": cluster.url}, timeout=10)
     assert own.status_code == 200 and '"sid"' in own.text
     assert parent.post("hello", headers={"Origin": cluster.url}).status_code == 200
+    _calm_down()
 
 
 def test_socket_io_long_polling_stays_on_one_replica(cluster):

@@ -1,0 +1,248 @@
+"""Understanding: the trained pipeline against a keyword matcher and TF-IDF with logistic regression.
+
+All three learn from data/nlu (or, for the keyword matcher, from the
+content files and data/nlu) and are scored on the same held-out file
+and the same danger and trap sets as the tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import tempfile
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Callable, Dict, List, Tuple
+
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import classification_report, confusion_matrix, f1_score
+from sklearn.pipeline import FeatureUnion, make_pipeline
+
+from bench.common import MODEL, RASA, ROOT, SEED, environment
+
+Classify = Callable[[List[str]], List[str]]
+FALSE_ALARMS = ("danger", "confront")
+FALLBACK = "nlu_fallback"
+
+
+def _examples(path: Path) -> List[Tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [(m.get("text"), m.get("intent")) for m in load_data(str(path)).intent_examples]
+
+
+def _sets() -> Dict[str, object]:
+    danger = yaml.safe_load((ROOT / "tests" / "danger_set.yml").read_text(encoding="utf-8"))
+    traps = yaml.safe_load((ROOT / "tests" / "trap_set.yml").read_text(encoding="utf-8"))["messages"]
+    # As tests/test_danger_sets.py: each conversation's danger is in its last message.
+    danger_messages = [t for texts in danger["kinds"].values() for t in texts]
+    danger_messages += [turns[-1] for turns in danger["conversations"]]
+    return {
+        "train": _examples(ROOT / "data" / "nlu"),
+        "held_out": _examples(ROOT / "tests" / "nlu_heldout.yml"),
+        "danger": danger_messages,
+        "trap": traps,
+    }
+
+
+# --- the three systems ---------------------------------------------------------------------------------
+
+
+def assistant_classifier() -> Classify:
+    """The trained model, as the tests load it."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(MODEL))
+
+    def classify(texts: List[str]) -> List[str]:
+        async def parse_all() -> List[str]:
+            return [(await agent.parse_message(text))["intent"]["name"] for text in texts]
+
+        return asyncio.run(parse_all())
+
+    return classify
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def keyword_classifier(train: List[Tuple[str, str]]) -> Classify:
+    """Keywords only: the danger lexicon (content/danger.yml), then words found in one intent's examples.
+
+    Danger and confront come from the assistant's own rule matcher
+    (safeguarding.matching.DangerMatcher over content/danger.yml); a
+    topic keyword of content/guidance.yml counts for ask_topic; every
+    other word that occurs in the training examples of exactly one
+    intent is a keyword of that intent. The intent with the most keywords
+    in a message wins; with none, nlu_fallback.
+    """
+    import spacy
+
+    from safeguarding.content import get_content
+    from safeguarding.matching import DangerMatcher
+    from safeguarding.spacy_pipeline import pipeline_path
+
+    content = get_content()
+    detector = DangerMatcher(spacy.load(ROOT / pipeline_path()), content)
+    owners: Dict[str, set] = defaultdict(set)
+    for text, intent in train:
+        for word in set(_WORD.findall(text.lower())):
+            owners[word].add(intent)
+    keywords = {word: next(iter(intents)) for word, intents in owners.items() if len(intents) == 1}
+    topic_words = {
+        word
+        for topic in content.guidance["topics"].values()
+        for keyword in topic.get("keywords", [])
+        for word in _WORD.findall(re.sub(r"\{[^}]*\}", " ", str(keyword).lower()))
+    }
+
+    def one(text: str) -> str:
+        found = detector.detect(text)
+        if found.is_danger:
+            return "danger"
+        if found.confront:
+            return "confront"
+        votes: Counter = Counter()
+        for word in _WORD.findall(text.lower()):
+            if word in keywords:
+                votes[keywords[word]] += 1
+            if word in topic_words:
+                votes["ask_topic"] += 1
+        return votes.most_common(1)[0][0] if votes else FALLBACK
+
+    return lambda texts: [one(text) for text in texts]
+
+
+def tfidf_classifier(train: List[Tuple[str, str]]) -> Classify:
+    """TF-IDF of words (1-2) and characters (2-4) with logistic regression, trained on data/nlu."""
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
+        ]
+    )
+    model = make_pipeline(features, LogisticRegression(C=10, max_iter=3000, random_state=SEED))
+    texts, intents = zip(*train, strict=True)
+    model.fit(list(texts), list(intents))
+    return lambda texts: list(model.predict(texts))
+
+
+# --- scoring -------------------------------------------------------------------------------------------
+
+
+def _rate(flags: List[bool]) -> float:
+    return round(sum(flags) / len(flags), 4) if flags else 0.0
+
+
+def score(classify: Classify, sets: Dict[str, object]) -> Dict[str, object]:
+    """Macro and per-intent F1 on the held-out file, danger recall and trap false-alarm rate."""
+    held_out = sets["held_out"]
+    gold = [intent for _, intent in held_out]
+    predicted = classify([text for text, _ in held_out])
+    intents = sorted(set(gold))  # a prediction outside them (nlu_fallback) still costs recall
+    report = classification_report(gold, predicted, labels=intents, output_dict=True, zero_division=0)
+    danger = classify(sets["danger"])
+    traps = classify(sets["trap"])
+    return {
+        "macro_f1": round(f1_score(gold, predicted, labels=intents, average="macro", zero_division=0), 4),
+        "per_intent_f1": {intent: round(report[intent]["f1-score"], 3) for intent in intents},
+        "danger_recall": _rate([p == "danger" for p in danger]),
+        "trap_false_alarm_rate": _rate([p in FALSE_ALARMS for p in traps]),
+        "danger_missed": [t for t, p in zip(sets["danger"], danger, strict=True) if p != "danger"],
+        "trap_alarms": [t for t, p in zip(sets["trap"], traps, strict=True) if p in FALSE_ALARMS],
+        "_gold": gold,
+        "_predicted": predicted,
+    }
+
+
+def plot_confusion(gold: List[str], predicted: List[str], path: Path, title: str) -> None:
+    """A confusion matrix of the intents (rows: true, columns: predicted) as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    labels = sorted(set(gold) | set(predicted))
+    matrix = confusion_matrix(gold, predicted, labels=labels)
+    figure, axes = plt.subplots(figsize=(11, 9.5))
+    axes.imshow(matrix, cmap="Blues")
+    axes.set_xticks(range(len(labels)), labels, rotation=70, ha="right", fontsize=8)
+    axes.set_yticks(range(len(labels)), labels, fontsize=8)
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            if matrix[i, j]:
+                colour = "white" if matrix[i, j] > matrix.max() / 2 else "black"
+                axes.text(j, i, matrix[i, j], ha="center", va="center", fontsize=7, color=colour)
+    axes.set_xlabel("predicted intent")
+    axes.set_ylabel("true intent")
+    axes.set_title(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def cross_validation(folds: int = 5) -> Dict[str, object]:
+    """`rasa test nlu --cross-validation` of data/nlu with the assistant's pipeline: its test-fold F1."""
+    with tempfile.TemporaryDirectory(prefix="safeguarding-cv-") as out:
+        args = [RASA, "test", "nlu", "--cross-validation", "--folds", str(folds), "--nlu", "data/nlu"]
+        args += ["--config", "config.yml", "--out", out, "--no-plot"]
+        log = Path(out) / "cv.log"
+        with log.open("w") as handle:
+            done = subprocess.run(args, cwd=ROOT, env=environment(), stdout=handle, stderr=subprocess.STDOUT)
+        if done.returncode:
+            raise RuntimeError(f"cross-validation failed:\n{log.read_text()[-3000:]}")
+        report = json.loads((Path(out) / "intent_report.json").read_text())
+    per_intent = {
+        k: round(v["f1-score"], 3) for k, v in report.items() if isinstance(v, dict) and "support" in v
+    }
+    per_intent = {k: v for k, v in per_intent.items() if k not in ("macro avg", "weighted avg", "micro avg")}
+    return {
+        "folds": folds,
+        "macro_f1": round(report["macro avg"]["f1-score"], 4),
+        "weighted_f1": round(report["weighted avg"]["f1-score"], 4),
+        "accuracy": round(report.get("accuracy", report.get("micro avg", {}).get("f1-score", 0.0)), 4),
+        "per_intent_f1": per_intent,
+    }
+
+
+def run(with_cv: bool = True) -> Dict[str, object]:
+    """Score the three systems; draw the assistant's confusion matrix; cross-validate."""
+    sets = _sets()
+    systems = {
+        "assistant": assistant_classifier(),
+        "keywords": keyword_classifier(sets["train"]),
+        "tfidf_logreg": tfidf_classifier(sets["train"]),
+    }
+    results: Dict[str, object] = {
+        "sizes": {
+            "train": len(sets["train"]),
+            "held_out": len(sets["held_out"]),
+            "danger": len(sets["danger"]),
+            "trap": len(sets["trap"]),
+        },
+        "systems": {},
+    }
+    for name, classify in systems.items():
+        scored = score(classify, sets)
+        gold, predicted = scored.pop("_gold"), scored.pop("_predicted")
+        if name == "assistant":
+            title = f"Assistant, held-out intents (macro F1 {scored['macro_f1']:.3f})"
+            plot_confusion(gold, predicted, ROOT / "bench" / "confusion_matrix.png", title)
+        results["systems"][name] = scored
+        print(
+            f"{name}: macro F1 {scored['macro_f1']}, danger recall {scored['danger_recall']}, "
+            f"trap FA {scored['trap_false_alarm_rate']}",
+            flush=True,
+        )
+    if with_cv:
+        results["cross_validation"] = cross_validation()
+        print(f"cross-validation: {results['cross_validation']['macro_f1']}", flush=True)
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(with_cv=False), indent=2)[:3000])
