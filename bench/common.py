@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Dict, List
 
 import requests
+
+from safeguarding.cluster import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -40,13 +41,6 @@ ENV = {
 def environment(extra: Dict[str, str] | None = None) -> Dict[str, str]:
     """The environment of this process with the benchmark's settings."""
     return {**os.environ, **ENV, **(extra or {})}
-
-
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,17 +12,12 @@ from typing import Dict, List
 import pytest
 import requests
 
+from safeguarding.cluster import free_port
 from tests.conftest import MODEL, ROOT
 
 VENV_BIN = Path(sys.executable).parent
 LOGS = ROOT / "results" / "server-logs"
 START_TIMEOUT = 240
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
