@@ -26,10 +26,12 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Dict, List
 
 import psycopg2
+import redis
 import requests
 
 from safeguarding.content import get_content
@@ -49,9 +51,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _as_postgres(args: List[str]) -> List[str]:
-    """PostgreSQL refuses to run as root: run it as the postgres user then."""
-    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+def _as_postgres() -> Dict[str, object]:
+    """PostgreSQL refuses to run as root: run it as the postgres user then.
+
+    The process itself changes user (no `runuser` in between), so a signal
+    sent to it reaches PostgreSQL and stopping it really stops it.
+    """
+    return {"user": "postgres", "group": "postgres", "extra_groups": []} if os.geteuid() == 0 else {}
 
 
 def _wait(
@@ -105,16 +111,18 @@ class Cluster:
 
     # --- processes -------------------------------------------------------
 
-    def _spawn(self, name: str, args: List[str], env: Dict[str, str] | None = None) -> subprocess.Popen:
+    def _spawn(
+        self, name: str, args: List[str], env: Dict[str, str] | None = None, **options: object
+    ) -> subprocess.Popen:
         log = self.logs / f"{name}.log"
         with log.open("a") as handle:
             process = subprocess.Popen(
                 args,
-                cwd=ROOT,
                 env={**os.environ, **(env or {})},
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                **{"cwd": ROOT, **options},
             )
         self.processes[name] = process
         return process
@@ -142,7 +150,7 @@ class Cluster:
             shutil.chown(password_file, "postgres", "postgres")
         initdb = [str(POSTGRES_BIN / "initdb"), "-D", str(self.pg_dir / "data"), "--username=postgres"]
         initdb += ["--auth=scram-sha-256", f"--pwfile={password_file}", "--encoding=UTF8", "--no-sync"]
-        subprocess.run(_as_postgres(initdb), check=True, capture_output=True)
+        subprocess.run(initdb, check=True, capture_output=True, cwd=self.pg_dir, **_as_postgres())
         password_file.unlink()
 
     def start_postgres(self) -> None:
@@ -150,7 +158,7 @@ class Cluster:
         args = [str(POSTGRES_BIN / "postgres"), "-D", str(self.pg_dir / "data"), "-p", str(self.pg_port)]
         args += ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.pg_dir}"]
         args += ["-c", "log_statement=none", "-c", "fsync=off"]
-        process = self._spawn("postgres", _as_postgres(args))
+        process = self._spawn("postgres", args, cwd=self.pg_dir, **_as_postgres())
         log = self.logs / "postgres.log"
         _wait(lambda: self._connect("postgres").close() is None, "PostgreSQL", process, log)
 
@@ -166,6 +174,16 @@ class Cluster:
             cursor.execute("CREATE ROLE safeguarding LOGIN PASSWORD %s", (self.db_password,))
             cursor.execute("CREATE DATABASE safeguarding OWNER safeguarding")
         connection.close()
+
+    def postgres_started_at(self) -> datetime:
+        """When the running PostgreSQL server started (it changes with a restart)."""
+        connection = self._connect("postgres")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_postmaster_start_time()")
+                return cursor.fetchone()[0]
+        finally:
+            connection.close()
 
     def restart_postgres(self) -> None:
         """Stop PostgreSQL and start it again, as a database restart would."""
@@ -189,6 +207,14 @@ class Cluster:
                 return True
 
         _wait(ready, "Redis", process, self.logs / "redis.log")
+
+    def redis_run_id(self) -> str:
+        """The running Redis server's run id (a new one with each start)."""
+        client = redis.Redis(host="127.0.0.1", port=self.redis_port, password=self.redis_password)
+        try:
+            return client.info("server")["run_id"]
+        finally:
+            client.close()
 
     def restart_redis(self) -> None:
         """Stop Redis and start it again."""

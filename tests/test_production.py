@@ -128,8 +128,11 @@ def test_postgresql_and_redis_restarted_under_the_running_servers(cluster):
     parent.say("my daughter has 2 phones")
     parent.say("someone is blackmailing her with pictures")
     before = parent.user_messages()
+    postgres_started, redis_run = cluster.postgres_started_at(), cluster.redis_run_id()
     cluster.restart_postgres()
     cluster.restart_redis()
+    assert cluster.postgres_started_at() > postgres_started
+    assert cluster.redis_run_id() != redis_run
     replies = parent.say("thanks")
     assert REMINDER in " ".join(replies)
     assert parent.user_messages() == [*before, "thanks"]
