@@ -139,16 +139,19 @@ def compare_bots(
 
 
 def replicas(counts: List[int], parents: int, seconds: float, rounds: int) -> Dict[int, Dict[str, float]]:
-    """The assistant scaled out behind nginx (safeguarding.cluster), one replica count at a time."""
+    """The assistant scaled out behind nginx (safeguarding.cluster), alternating the replica counts.
+
+    Each round starts a fresh cluster for every count, in turn order reversed every
+    other round (as the bots alternate), so that a slow spell of the machine does not
+    fall on one count only; the numbers are medians over the rounds.
+    """
     from safeguarding.cluster import Cluster
 
-    results: Dict[int, Dict[str, float]] = {}
-    for count in counts:
-        with Cluster(replicas=count, rate=1000, burst=1000) as cluster:
-            warm_up(cluster.rest_url, CONVERSATIONS["assistant"])
-            runs = []
-            for _ in range(rounds):
-                runs.append(load(cluster.rest_url, CONVERSATIONS["assistant"], parents, seconds))
-                print(f"  {count} replica(s) at {parents}: {runs[-1]}", flush=True)
-            results[count] = _median_run(runs)
-    return results
+    runs: Dict[int, List[Dict[str, float]]] = {count: [] for count in counts}
+    for round_ in range(rounds):
+        for count in counts if round_ % 2 == 0 else list(reversed(counts)):
+            with Cluster(replicas=count, rate=1000, burst=1000) as cluster:
+                warm_up(cluster.rest_url, CONVERSATIONS["assistant"])
+                runs[count].append(load(cluster.rest_url, CONVERSATIONS["assistant"], parents, seconds))
+                print(f"  {count} replica(s) at {parents}: {runs[count][-1]}", flush=True)
+    return {count: _median_run(runs[count]) for count in counts}
