@@ -23,6 +23,7 @@ BENCH = ROOT / "bench"
 MODEL = ROOT / "models" / "safeguarding.tar.gz"
 VENV_BIN = Path(sys.executable).parent
 RASA = str(VENV_BIN / "rasa")
+PYTHON = str(VENV_BIN / "python")
 START_TIMEOUT = 300
 SEED = 42
 

@@ -183,12 +183,18 @@ def markdown(results: Dict) -> str:
             f"each of {results['settings']['replica_rounds']} rounds, the counts alternating; medians over "
             "the rounds:",
             "",
-            _row(["replicas", "p50 (ms)", "p95 (ms)", "throughput (msg/s)", "errors"]),
-            _row(["---:", "---:", "---:", "---:", "---:"]),
+            _row(["replicas", "p50 (ms)", "p95 (ms)", "throughput (msg/s)", "errors", "busy cores"]),
+            _row(["---:", "---:", "---:", "---:", "---:", "---:"]),
         ]
         for count, n in reps.items():
-            lines.append(_row([count, n["p50_ms"], n["p95_ms"], n["throughput"], n["errors"]]))
-        lines.append("")
+            cells = [n["p50_ms"], n["p95_ms"], n["throughput"], n["errors"], n.get("busy_cores", "")]
+            lines.append(_row([count, *cells]))
+        lines += [
+            "",
+            f"Busy cores: how many of the machine's {os.cpu_count()} cores were busy on average during "
+            "the level, counting every process (the load generator included).",
+            "",
+        ]
     lines += [
         "## Cost",
         "",

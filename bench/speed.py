@@ -9,12 +9,13 @@ recorded, and throughput is answered messages per second over the level.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import statistics
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, TypeVar
 
 import aiohttp
 import yaml
@@ -23,6 +24,14 @@ from bench.common import BENCH, SEED, Bot
 
 CONVERSATIONS = yaml.safe_load((BENCH / "conversations.yml").read_text(encoding="utf-8"))
 LEVELS = (1, 5, 20)
+T = TypeVar("T")
+
+
+def busy_core_seconds() -> float:
+    """The whole machine's busy CPU time so far, in core-seconds (from /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, and idle waiting for I/O
+    return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: List[float], share: float) -> float:
@@ -63,6 +72,7 @@ async def _level(url: str, conversations: List[List[str]], parents: int, seconds
     timeout = aiohttp.ClientTimeout(total=120)
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        busy_before = busy_core_seconds()
         started = time.monotonic()
         deadline = started + seconds
         await asyncio.gather(
@@ -72,6 +82,7 @@ async def _level(url: str, conversations: List[List[str]], parents: int, seconds
             )
         )
         elapsed = time.monotonic() - started
+        busy_after = busy_core_seconds()
     return {
         "parents": parents,
         "messages": len(latencies),
@@ -82,6 +93,8 @@ async def _level(url: str, conversations: List[List[str]], parents: int, seconds
         "p95_ms": round(1000 * percentile(latencies, 0.95), 1) if latencies else None,
         "mean_ms": round(1000 * statistics.fmean(latencies), 1) if latencies else None,
         "throughput": round(len(latencies) / elapsed, 2),
+        # How many of the machine's cores were busy on average (all processes, this one included).
+        "busy_cores": round((busy_after - busy_before) / elapsed, 2),
     }
 
 
@@ -95,10 +108,15 @@ def warm_up(url: str, conversations: List[List[str]]) -> None:
     asyncio.run(_level(url, conversations, len(conversations), 0.01))
 
 
-def _median_run(runs: List[Dict[str, float]]) -> Dict[str, float]:
+def alternating(items: List[T], round_: int) -> List[T]:
+    """``items`` in order in even rounds and reversed in odd ones, so no item always goes first."""
+    return list(items) if round_ % 2 == 0 else list(reversed(items))
+
+
+def median_run(runs: List[Dict[str, float]]) -> Dict[str, float]:
     """The median of each number over repeated runs of one level."""
     merged = dict(runs[0])
-    for key in ("p50_ms", "p95_ms", "mean_ms", "throughput", "seconds"):
+    for key in ("p50_ms", "p95_ms", "mean_ms", "throughput", "seconds", "busy_cores"):
         values = [r[key] for r in runs if r[key] is not None]
         merged[key] = round(statistics.median(values), 2) if values else None
     merged["messages"] = sum(r["messages"] for r in runs)
@@ -123,15 +141,14 @@ def compare_bots(
         runs: Dict[str, Dict[int, List[Dict[str, float]]]] = {n: {p: [] for p in LEVELS} for n in bots}
         for round_ in range(rounds):
             for parents in LEVELS:
-                order = list(servers) if round_ % 2 == 0 else list(reversed(servers))
-                for name in order:
+                for name in alternating(list(servers), round_):
                     numbers = load(servers[name].rest_url, CONVERSATIONS[name], parents, seconds)
                     runs[name][parents].append(numbers)
                     print(f"  {name} at {parents}: {numbers}", flush=True)
         for name, server in servers.items():
             results[name]["rss_mb_after_load"] = rss_mb(server.process.pid)
             for parents in LEVELS:
-                results[name]["levels"][parents] = _median_run(runs[name][parents])
+                results[name]["levels"][parents] = median_run(runs[name][parents])
     finally:
         for bot in bots.values():
             bot.stop()
@@ -149,9 +166,9 @@ def replicas(counts: List[int], parents: int, seconds: float, rounds: int) -> Di
 
     runs: Dict[int, List[Dict[str, float]]] = {count: [] for count in counts}
     for round_ in range(rounds):
-        for count in counts if round_ % 2 == 0 else list(reversed(counts)):
+        for count in alternating(counts, round_):
             with Cluster(replicas=count, rate=1000, burst=1000) as cluster:
                 warm_up(cluster.rest_url, CONVERSATIONS["assistant"])
                 runs[count].append(load(cluster.rest_url, CONVERSATIONS["assistant"], parents, seconds))
                 print(f"  {count} replica(s) at {parents}: {runs[count][-1]}", flush=True)
-    return {count: _median_run(runs[count]) for count in counts}
+    return {count: median_run(runs[count]) for count in counts}
