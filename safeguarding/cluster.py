@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -44,11 +45,38 @@ VENV_BIN = Path(sys.executable).parent
 START_TIMEOUT = 300
 
 
+_PORTS_GIVEN: set[int] = set()
+
+
+def _outgoing_ports() -> range:
+    """The ports the kernel gives to outgoing connections (Linux's ip_local_port_range)."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free TCP port on loopback for a server, never the same twice in this process.
+
+    It is chosen below the ports the kernel gives to outgoing connections, so a
+    client connection (a load test opens thousands) cannot take it in the moment
+    between this check and the server binding it.
+    """
+    outgoing = _outgoing_ports()
+    low, high = (10000, outgoing.start - 1) if outgoing.start > 11000 else (outgoing.stop, 65535)
+    while True:
+        port = random.randint(low, high)
+        if port in _PORTS_GIVEN:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _PORTS_GIVEN.add(port)
+        return port
 
 
 def _as_postgres() -> Dict[str, object]:
