@@ -1,6 +1,6 @@
 """Run the whole benchmark and write bench/results.md, bench/results.json and the plots (`make bench`).
 
-Options: python -m bench.run [--seconds 15] [--rounds 2] [--replica-rounds 3] [--no-cv] [--no-cluster]
+Options: python -m bench.run [--seconds 15] [--rounds 2] [--replica-rounds 5] [--no-cv] [--no-cluster]
 """
 
 from __future__ import annotations
@@ -179,9 +179,9 @@ def markdown(results: Dict) -> str:
     if reps := results.get("replicas"):
         lines += [
             f"Scaled out (safeguarding.cluster: PostgreSQL, Redis lock store, nginx, rate limit raised for "
-            f"the test), {results['settings']['replica_parents']} parents; a fresh cluster for each count in "
-            f"each of {results['settings']['replica_rounds']} rounds, the counts alternating; medians over "
-            "the rounds:",
+            f"the test), {results['settings']['replica_parents']} parents. One cluster per replica count, "
+            "all running at once, loaded in turn (the order reversed every other round), "
+            f"{results['settings']['replica_rounds']} rounds; medians over the rounds:",
             "",
             _row(["replicas", "p50 (ms)", "p95 (ms)", "throughput (msg/s)", "errors", "busy cores"]),
             _row(["---:", "---:", "---:", "---:", "---:", "---:"]),
@@ -231,7 +231,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each load level")
     parser.add_argument("--rounds", type=int, default=2, help="repetitions of each level")
     parser.add_argument("--replica-parents", type=int, default=20)
-    parser.add_argument("--replica-rounds", type=int, default=3, help="repetitions of each replica count")
+    parser.add_argument("--replica-rounds", type=int, default=5, help="repetitions of each replica count")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
     parser.add_argument("--no-cluster", action="store_true", help="skip the replicas behind nginx")
     args = parser.parse_args()

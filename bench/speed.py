@@ -14,6 +14,7 @@ import random
 import statistics
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Dict, List, TypeVar
 
@@ -156,19 +157,23 @@ def compare_bots(
 
 
 def replicas(counts: List[int], parents: int, seconds: float, rounds: int) -> Dict[int, Dict[str, float]]:
-    """The assistant scaled out behind nginx (safeguarding.cluster), alternating the replica counts.
+    """The assistant scaled out behind nginx (safeguarding.cluster), one cluster per replica count.
 
-    Each round starts a fresh cluster for every count, in turn order reversed every
-    other round (as the bots alternate), so that a slow spell of the machine does not
-    fall on one count only; the numbers are medians over the rounds.
+    All the clusters run at once (an unloaded one uses next to no CPU) and take turns
+    under load, in an order reversed every other round, so that each count is measured
+    close in time to the others and a slow spell of the machine falls on all of them;
+    the numbers are medians over the rounds.
     """
     from safeguarding.cluster import Cluster
 
     runs: Dict[int, List[Dict[str, float]]] = {count: [] for count in counts}
-    for round_ in range(rounds):
-        for count in alternating(counts, round_):
-            with Cluster(replicas=count, rate=1000, burst=1000) as cluster:
-                warm_up(cluster.rest_url, CONVERSATIONS["assistant"])
-                runs[count].append(load(cluster.rest_url, CONVERSATIONS["assistant"], parents, seconds))
+    with ExitStack() as stack:
+        clusters = {count: stack.enter_context(Cluster(count, rate=1000, burst=1000)) for count in counts}
+        for cluster in clusters.values():
+            warm_up(cluster.rest_url, CONVERSATIONS["assistant"])
+        for round_ in range(rounds):
+            for count in alternating(counts, round_):
+                url = clusters[count].rest_url
+                runs[count].append(load(url, CONVERSATIONS["assistant"], parents, seconds))
                 print(f"  {count} replica(s) at {parents}: {runs[count][-1]}", flush=True)
     return {count: median_run(runs[count]) for count in counts}
