@@ -15,4 +15,3 @@ def test_ports_are_distinct_bindable_and_outside_the_outgoing_range():
     for port in ports[:20]:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", port))
-
