@@ -20,7 +20,8 @@ import redis
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
-# Shared by the scripts: the lock's unexpired tickets, and how to store them again.
+# Shared by the scripts: the lock's unexpired tickets, and how to store them again
+# (no tickets are encoded as {}, which Rasa reads as an empty list too).
 _TICKETS = """
 local function unexpired(raw, now)
   local tickets = {}
@@ -35,11 +36,7 @@ end
 local function store(key, conversation_id, tickets)
   local texts = {}
   for i, ticket in ipairs(tickets) do texts[i] = cjson.encode(ticket) end
-  if #texts == 0 then
-    redis.call('SET', key, cjson.encode({conversation_id = conversation_id}))
-  else
-    redis.call('SET', key, cjson.encode({conversation_id = conversation_id, tickets = texts}))
-  end
+  redis.call('SET', key, cjson.encode({conversation_id = conversation_id, tickets = texts}))
 end
 """
 

@@ -122,3 +122,14 @@ def test_tickets_are_issued_again_after_redis_restarts(tmp_path):
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def test_a_lock_whose_tickets_all_expired_reads_as_empty(redis_port):
+    store = _store(redis_port)
+    store.issue_ticket("conversation-7", lock_lifetime=0.05)
+    time.sleep(0.1)
+    store.update_lock("conversation-7")
+    lock = store.get_lock("conversation-7")
+    assert lock.conversation_id == "conversation-7"
+    assert list(lock.tickets) == [] and lock.is_someone_waiting() is False
+    assert store.issue_ticket("conversation-7") == 0
