@@ -28,7 +28,7 @@ WEB_PORT := 8080
 RASA_PORT := 5005
 ORIGIN := http://127.0.0.1:$(WEB_PORT)
 
-.PHONY: install spacy train site browser services cluster forget run shell actions parse validate test test-stories lint bench clean
+.PHONY: install spacy train site browser services cluster forget run shell actions parse validate test test-stories lint bench tiers blind clean
 
 install: $(VENV)/.installed
 
@@ -142,6 +142,15 @@ test-stories: train
 # writes bench/results.md, bench/results.json and the plots (about 12 minutes).
 bench: train services $(NODE_MODULES)
 	$(PY) -m bench.run
+
+# Put each message of the measurement sets in its dev or frozen tier (after adding messages).
+tiers: install
+	$(PY) -m bench.tiers
+
+# Score the assistant over REST on the dev and frozen tiers and every blind batch
+# (a new batch's first score is kept in tests/sets/blind/scores.yml for good).
+blind: train
+	$(PY) -m bench.blind $(if $(SET),--set=$(SET))
 
 lint: install
 	$(VENV)/bin/ruff check .

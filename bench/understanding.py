@@ -16,13 +16,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Callable, Dict, List, Tuple
 
-import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import classification_report, confusion_matrix, f1_score
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
 from bench.common import MODEL, PYTHON, ROOT, SEED, environment
+from bench.sets import danger_messages, harmless_messages, intent_examples
 
 Classify = Callable[[List[str]], List[str]]
 FALSE_ALARMS = ("danger", "confront")
@@ -36,16 +36,12 @@ def _examples(path: Path) -> List[Tuple[str, str]]:
 
 
 def _sets() -> Dict[str, object]:
-    danger = yaml.safe_load((ROOT / "tests" / "danger_set.yml").read_text(encoding="utf-8"))
-    traps = yaml.safe_load((ROOT / "tests" / "trap_set.yml").read_text(encoding="utf-8"))["messages"]
-    # As tests/test_danger_sets.py: each conversation's danger is in its last message.
-    danger_messages = [t for texts in danger["kinds"].values() for t in texts]
-    danger_messages += [turns[-1] for turns in danger["conversations"]]
+    tiers = ("dev", "frozen")
     return {
         "train": _examples(ROOT / "data" / "nlu"),
-        "held_out": _examples(ROOT / "tests" / "nlu_heldout.yml"),
-        "danger": danger_messages,
-        "trap": traps,
+        "held_out": [pair for tier in tiers for pair in intent_examples(tier)],
+        "danger": [m.text for tier in tiers for m in danger_messages(tier)],
+        "trap": [m.text for tier in tiers for m in harmless_messages(tier)],
     }
 
 

@@ -1,4 +1,4 @@
-"""The safety gate: every message of the danger set escalates, no message of the trap set does.
+"""The safety gate: every danger message of the dev and frozen tiers escalates, no harmless one does.
 
 The detector alone, and the trained model (classifier and detector
 together), must each catch every danger message and raise no false alarm.
@@ -15,16 +15,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.sets import SETS, danger_messages, harmless_messages
 from safeguarding.matching import DangerMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "results" / "danger-gate.json"
-DANGER = yaml.safe_load((ROOT / "tests" / "danger_set.yml").read_text(encoding="utf-8"))
-TRAPS = yaml.safe_load((ROOT / "tests" / "trap_set.yml").read_text(encoding="utf-8"))["messages"]
+TIERS = ("dev", "frozen")
+DANGER = [yaml.safe_load((SETS / f"danger_{tier}.yml").read_text(encoding="utf-8")) for tier in TIERS]
 # Each conversation's danger is in its last message; the earlier ones lead up to it.
-DANGER_MESSAGES = [text for texts in DANGER["kinds"].values() for text in texts] + [
-    turns[-1] for turns in DANGER["conversations"]
-]
+DANGER_MESSAGES = [m.text for tier in TIERS for m in danger_messages(tier)]
+TRAPS = [m.text for tier in TIERS for m in harmless_messages(tier)]
+CONVERSATIONS = [turns for data in DANGER for turns in data["conversations"]]
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +45,13 @@ def parsed(agent):
 
 
 def test_the_sets_are_large_and_cover_every_kind_of_danger(content):
-    assert set(DANGER["kinds"]) == set(content.danger["kinds"])
-    assert all(len(texts) >= 12 for texts in DANGER["kinds"].values())
+    for data in DANGER:
+        assert set(data["kinds"]) == set(content.danger["kinds"])
+    per_kind = {k: sum(len(data["kinds"][k]) for data in DANGER) for k in content.danger["kinds"]}
+    assert all(count >= 12 for count in per_kind.values()), per_kind
     assert len(DANGER_MESSAGES) >= 150
-    assert len(DANGER["conversations"]) >= 10
-    assert all(2 <= len(turns) <= 3 for turns in DANGER["conversations"])
+    assert len(CONVERSATIONS) >= 10
+    assert all(2 <= len(turns) <= 3 for turns in CONVERSATIONS)
     assert len(TRAPS) >= 60
 
 

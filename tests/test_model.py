@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import classification_report, f1_score
 
 ROOT = Path(__file__).resolve().parent.parent
-HELD_OUT = ROOT / "tests" / "nlu_heldout.yml"
+HELD_OUT = [ROOT / "tests" / "sets" / f"nlu_{tier}.yml" for tier in ("dev", "frozen")]
 REPORT = ROOT / "results" / "nlu-heldout.json"
 MIN_MACRO_F1 = 0.90
 MIN_PER_INTENT = 5
@@ -25,7 +25,9 @@ def _key(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def held_out():
-    return [(m.get("text"), m.get("intent")) for m in load_data(str(HELD_OUT)).intent_examples]
+    return [
+        (m.get("text"), m.get("intent")) for path in HELD_OUT for m in load_data(str(path)).intent_examples
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +114,14 @@ def test_a_known_word_among_unknown_ones_is_still_classified(agent):
 
 
 def test_a_message_that_names_a_warning_sign_is_never_out_of_scope(agent):
-    phrasings = yaml.safe_load((ROOT / "tests" / "sign_phrasings.yml").read_text(encoding="utf-8"))
-    naming = [p["text"] for p in phrasings["phrasings"] if p["signs"]]
+    naming = [
+        p["text"]
+        for tier in ("dev", "frozen")
+        for p in yaml.safe_load((ROOT / "tests" / "sets" / f"signs_{tier}.yml").read_text(encoding="utf-8"))[
+            "phrasings"
+        ]
+        if p["signs"]
+    ]
 
     async def parse_all():
         return [await agent.parse_message(text) for text in naming]

@@ -179,9 +179,15 @@ def test_danger_gets_999_within_seconds_when_the_action_server_hangs(assistant_w
 
 
 def test_danger_said_later_in_a_conversation_still_escalates(assistant):
-    conversations = yaml.safe_load((ROOT / "tests" / "danger_set.yml").read_text(encoding="utf-8"))
+    conversations = [
+        turns
+        for tier in ("dev", "frozen")
+        for turns in yaml.safe_load(
+            (ROOT / "tests" / "sets" / f"danger_{tier}.yml").read_text(encoding="utf-8")
+        )["conversations"]
+    ]
     missed = []
-    for turns in conversations["conversations"]:
+    for turns in conversations:
         chat = assistant.conversation()
         for turn in turns[:-1]:
             chat.say(turn)

@@ -1,6 +1,6 @@
 """The warning-sign extractor on parents' own phrasings: precision, recall, negation and spans.
 
-tests/sign_phrasings.yml holds messages as parents type them, each with the
+tests/sets/signs_dev.yml and signs_frozen.yml hold messages as parents type them, each with the
 exact set of warning signs it names. Precision and recall are micro-averaged
 over (message, sign) pairs; the numbers, the misses and the false positives go
 to results/sign-extractor.json.
@@ -19,10 +19,10 @@ import yaml
 from safeguarding.matching import EntityMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
-PHRASINGS_FILE = ROOT / "tests" / "sign_phrasings.yml"
+PHRASINGS_FILES = [ROOT / "tests" / "sets" / f"signs_{tier}.yml" for tier in ("dev", "frozen")]
 REPORT = ROOT / "results" / "sign-extractor.json"
-DATA = yaml.safe_load(PHRASINGS_FILE.read_text(encoding="utf-8"))
-PHRASINGS = DATA["phrasings"]
+TIER_DATA = [yaml.safe_load(path.read_text(encoding="utf-8")) for path in PHRASINGS_FILES]
+PHRASINGS = [item for data in TIER_DATA for item in data["phrasings"]]
 TAGS = {"negation", "text_speak", "harmless", "multi"}
 KEYS = {"text", "signs", "tags", "negated"}
 MIN_PRECISION = 0.95
@@ -49,7 +49,7 @@ def found(matcher):
 
 
 def test_the_phrasings_file_has_the_right_shape(content):
-    assert DATA["version"] == 1
+    assert all(data["version"] == 1 for data in TIER_DATA)
     sign_ids = set(content.warning_signs)
     texts = [item["text"] for item in PHRASINGS]
     assert len(texts) == len(set(texts)), "a phrasing is listed twice"
