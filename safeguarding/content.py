@@ -19,7 +19,7 @@ import jsonschema
 import yaml
 
 CONTENT_DIR = Path(os.environ.get("SAFEGUARDING_CONTENT", Path(__file__).resolve().parent.parent / "content"))
-FILES = ("guidance", "organisations", "danger", "lexicon", "web")
+FILES = ("guidance", "organisations", "danger", "lexicon", "web", "safety_check")
 
 
 class ContentError(ValueError):
@@ -55,6 +55,7 @@ class Content:
     danger: Dict[str, Any]
     lexicon: Dict[str, Any]
     web: Dict[str, Any]
+    safety_check: Dict[str, Any]
 
     @property
     def topics(self) -> Dict[str, Dict[str, Any]]:
@@ -164,7 +165,13 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     if len(organisations) != len(org_list):
         raise ContentError("content/organisations.yml: two organisations share an id")
     content = Content(
-        raw["guidance"], organisations, raw["organisations"], raw["danger"], raw["lexicon"], raw["web"]
+        raw["guidance"],
+        organisations,
+        raw["organisations"],
+        raw["danger"],
+        raw["lexicon"],
+        raw["web"],
+        raw["safety_check"],
     )
     problems = cross_reference_problems(content)
     if problems:

@@ -34,9 +34,48 @@ def actions_since_user_message(tracker: DialogueStateTracker) -> List[str]:
     return names[::-1]
 
 
-def next_escalation_step(tracker: DialogueStateTracker, escalations: Dict[str, List[str]]) -> str | None:
+def last_bot_action(tracker: DialogueStateTracker) -> str | None:
+    """The last action before the latest user message, other than listening."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            seen_user = True
+        elif seen_user and isinstance(event, ActionExecuted) and event.action_name != ACTION_LISTEN_NAME:
+            return event.action_name
+    return None
+
+
+def escalated_intent(
+    tracker: DialogueStateTracker,
+    escalations: Dict[str, List[str]],
+    confirmations: Dict[str, Dict[str, str]],
+    flags: List[str],
+) -> str:
+    """What the latest message calls for.
+
+    Its intent; or what it confirms ("yes" to "Is a child in danger right
+    now?" is danger); or a flag the NLU set on it (``safety_check``), which
+    counts only where the intent itself is not escalated.
+    """
+    intent = tracker.latest_message.intent.get(INTENT_NAME_KEY) or ""
+    confirmed = confirmations.get(last_bot_action(tracker) or "", {}).get(intent)
+    if confirmed:
+        return confirmed
+    if intent in escalations:
+        return intent
+    parse = tracker.latest_message.parse_data
+    flagged = [flag for flag in flags if parse.get(flag)]  # type: ignore[misc]
+    return flagged[0] if flagged else intent
+
+
+def next_escalation_step(
+    tracker: DialogueStateTracker,
+    escalations: Dict[str, List[str]],
+    confirmations: Dict[str, Dict[str, str]] | None = None,
+    flags: List[str] | None = None,
+) -> str | None:
     """The next action of the escalation for the latest intent, or None when there is none to take."""
-    steps = escalations.get(tracker.latest_message.intent.get(INTENT_NAME_KEY) or "")
+    steps = escalations.get(escalated_intent(tracker, escalations, confirmations or {}, flags or []))
     if not steps:
         return None
     done = actions_since_user_message(tracker)
@@ -55,8 +94,13 @@ class EscalationPolicy(Policy):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Above the RulePolicy, so that it is consulted first; no escalations unless configured."""
-        return {"priority": RULE_POLICY_PRIORITY + 1, "escalations": {}}
+        """Above the RulePolicy, so that it is consulted first; no escalations unless configured.
+
+        ``confirmations`` maps a question the assistant asked to the answers
+        that mean an escalated intent ({utter_safety_check: {affirm: danger}});
+        ``flags`` are keys the NLU may set on a message that act as intents.
+        """
+        return {"priority": RULE_POLICY_PRIORITY + 1, "escalations": {}, "confirmations": {}, "flags": []}
 
     def train(
         self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
@@ -73,7 +117,8 @@ class EscalationPolicy(Policy):
     ) -> PolicyPrediction:
         """Predict the next escalation step with certainty, or abstain."""
         probabilities = self._default_predictions(domain)
-        step = next_escalation_step(tracker, self.config["escalations"])
+        config = self.config
+        step = next_escalation_step(tracker, config["escalations"], config["confirmations"], config["flags"])
         if step is None:
             return self._prediction(probabilities)
         probabilities[domain.index_for_action(step)] = 1.0

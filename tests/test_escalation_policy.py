@@ -100,4 +100,51 @@ def test_the_rules_outside_forms_take_the_same_steps_as_the_policy():
         if "intent" in rule["steps"][0]
     }
     for intent, steps in SETTINGS["escalations"].items():
-        assert by_intent[intent] == steps
+        if intent not in SETTINGS["flags"]:  # a flag is not an intent: only the policy sees it
+            assert by_intent[intent] == steps
+
+
+def flagged(intent: str) -> UserUttered:
+    """A message the safety check flagged: its intent would have turned the parent away."""
+    return UserUttered(
+        "...",
+        {"name": intent, "confidence": 1.0},
+        parse_data={"safety_check": {"instead_of": intent}},
+    )
+
+
+def test_a_flagged_message_gets_the_safety_check_then_listens(policy, domain):
+    events: List[Event] = [flagged("out_of_scope")]
+    assert predict(policy, domain, events) == "utter_safety_check"
+    events.append(ActionExecuted("utter_safety_check"))
+    assert predict(policy, domain, events) == "action_listen"
+
+
+def test_yes_to_the_safety_check_is_danger(policy, domain):
+    events: List[Event] = [
+        flagged("start_again"),
+        ActionExecuted("utter_safety_check"),
+        ActionExecuted("action_listen"),
+        said("affirm"),
+    ]
+    assert predict(policy, domain, events) == "utter_danger_999"
+    events.append(ActionExecuted("utter_danger_999"))
+    assert predict(policy, domain, events) == "action_danger_followup"
+
+
+def test_yes_to_anything_else_is_not_danger(policy, domain):
+    events: List[Event] = [
+        ActionExecuted("utter_anything_else"),
+        ActionExecuted("action_listen"),
+        said("affirm"),
+    ]
+    assert predict(policy, domain, events) is None
+
+
+def test_danger_outranks_a_safety_check_flag(policy, domain):
+    events: List[Event] = [
+        UserUttered(
+            "...", {"name": "danger", "confidence": 1.0}, parse_data={"safety_check": {"instead_of": "x"}}
+        )
+    ]
+    assert predict(policy, domain, events) == "utter_danger_999"
