@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguarding.matching import DangerMatcher
+from safeguarding.nlu.matching import DangerMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "results" / "danger-gate.json"
