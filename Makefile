@@ -21,7 +21,7 @@ SPACY := build/spacy/en_safeguarding_v1
 MODEL := models/safeguarding.tar.gz
 TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
 SITE := build/web
-SITE_SOURCES := $(wildcard content/*.yml web/templates/* web/chat/* web/staff/*) domain.yml safeguarding/site.py
+SITE_SOURCES := $(wildcard content/*.yml web/templates/* web/chat/* web/staff/*) domain.yml web/pages.py
 NODE_MODULES := web/node_modules/.installed
 # Where `make run` serves the pages and the assistant; the page's origin is the only one Rasa allows.
 WEB_PORT := 8080
@@ -40,15 +40,16 @@ $(VENV)/.installed: requirements.txt
 
 spacy: $(SPACY)/meta.json
 
-$(SPACY)/meta.json: $(VENV)/.installed safeguarding/spacy_pipeline.py
-	$(PY) -m safeguarding.spacy_pipeline
+$(SPACY)/meta.json: $(VENV)/.installed safeguarding/nlu/spacy_pipeline.py
+	$(PY) -m safeguarding.nlu.spacy_pipeline
 
 train: $(MODEL)
 
 # Rasa notices changed data and config itself; a changed component needs --force.
-$(MODEL): $(VENV)/.installed $(SPACY)/meta.json $(TRAINING) safeguarding/components.py
+NLU_CODE := $(wildcard safeguarding/nlu/*.py)
+$(MODEL): $(VENV)/.installed $(SPACY)/meta.json $(TRAINING) $(NLU_CODE)
 	$(RASA) train --fixed-model-name safeguarding --out models $(if $(CI),--quiet) \
-	  $(if $(filter safeguarding/components.py,$?),--force)
+	  $(if $(filter $(NLU_CODE),$?),--force)
 	touch $@
 
 # socket.io-client for the chat page and axe-core for the accessibility tests, from npm.
@@ -60,7 +61,7 @@ $(NODE_MODULES): web/package.json web/package-lock.json
 site: $(SITE)/index.html
 
 $(SITE)/index.html: $(VENV)/.installed $(NODE_MODULES) $(SITE_SOURCES)
-	$(PY) -m safeguarding.site build --out $(SITE) --socket-url http://127.0.0.1:$(RASA_PORT)
+	$(PY) -m web.pages build --out $(SITE) --socket-url http://127.0.0.1:$(RASA_PORT)
 
 # Debian's Chromium for the browser tests (Playwright's own browser download is not used).
 browser:
@@ -88,11 +89,11 @@ services:
 
 # Two replicas behind nginx, with PostgreSQL and Redis, on 127.0.0.1:8088, until Ctrl+C.
 cluster: train services $(NODE_MODULES)
-	$(PY) -m safeguarding.cluster --replicas 2 --port 8088
+	$(PY) -m deploy.cluster --replicas 2 --port 8088
 
 # Delete stored conversations with no message for longer than retention_days (endpoints.yml).
 forget: install
-	$(PY) -m safeguarding.stores --endpoints endpoints.yml $(if $(DAYS),--days $(DAYS))
+	$(PY) -m safeguarding.storage.conversations --endpoints endpoints.yml $(if $(DAYS),--days $(DAYS))
 
 actions: install
 	$(RASA) run actions --actions actions --port 5055
@@ -109,7 +110,7 @@ run: train site
 	mkdir -p build
 	$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 &
 	actions=$$!
-	$(PY) -m safeguarding.site serve --dir $(SITE) --port $(WEB_PORT) &
+	$(PY) -m web.pages serve --dir $(SITE) --port $(WEB_PORT) &
 	web=$$!
 	trap 'kill $$actions $$web 2>/dev/null' EXIT
 	$(RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml \

@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from safeguarding.content import Content, get_content
+from safeguarding.content.loader import Content, get_content
 
 Button = Dict[str, str]
 

@@ -16,7 +16,7 @@ from typing import Dict, List
 
 import requests
 
-from safeguarding.cluster import free_port
+from deploy.cluster import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -190,7 +190,8 @@ def assistant(work: Path) -> Bot:
         ROOT,
         MODEL,
         "actions",
-        "tracker_store:\n  type: safeguarding.stores.ConversationStore\n  retention_days: 30\n",
+        "tracker_store:\n  type: safeguarding.storage.conversations.ConversationStore\n"
+        "  retention_days: 30\n",
         {"SAFEGUARDING_DB_NAME": str(work / "conversations.db")},
     )
 

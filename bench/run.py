@@ -178,7 +178,7 @@ def markdown(results: Dict) -> str:
     lines += ["", "![Latency against concurrency](latency.png)", ""]
     if reps := results.get("replicas"):
         lines += [
-            f"Scaled out (safeguarding.cluster: PostgreSQL, Redis lock store, nginx, rate limit raised for "
+            f"Scaled out (deploy.cluster: PostgreSQL, Redis lock store, nginx, rate limit raised for "
             f"the test), {results['settings']['replica_parents']} parents. One cluster per replica count, "
             "all running at once, loaded in turn (the order reversed every other round), "
             f"{results['settings']['replica_rounds']} rounds; medians over the rounds:",

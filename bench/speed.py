@@ -157,14 +157,14 @@ def compare_bots(
 
 
 def replicas(counts: List[int], parents: int, seconds: float, rounds: int) -> Dict[int, Dict[str, float]]:
-    """The assistant scaled out behind nginx (safeguarding.cluster), one cluster per replica count.
+    """The assistant scaled out behind nginx (deploy.cluster), one cluster per replica count.
 
     All the clusters run at once (an unloaded one uses next to no CPU) and take turns
     under load, in an order reversed every other round, so that each count is measured
     close in time to the others and a slow spell of the machine falls on all of them;
     the numbers are medians over the rounds.
     """
-    from safeguarding.cluster import Cluster
+    from deploy.cluster import Cluster
 
     runs: Dict[int, List[Dict[str, float]]] = {count: [] for count in counts}
     with ExitStack() as stack:

@@ -70,7 +70,7 @@ def keyword_classifier(train: List[Tuple[str, str]]) -> Classify:
     """Keywords only: the danger lexicon (content/danger.yml), then words found in one intent's examples.
 
     Danger and confront come from the assistant's own rule matcher
-    (safeguarding.matching.DangerMatcher over content/danger.yml); a
+    (safeguarding.nlu.matching.DangerMatcher over content/danger.yml); a
     topic keyword of content/guidance.yml counts for ask_topic; every
     other word that occurs in the training examples of exactly one
     intent is a keyword of that intent. The intent with the most keywords
@@ -78,9 +78,9 @@ def keyword_classifier(train: List[Tuple[str, str]]) -> Classify:
     """
     import spacy
 
-    from safeguarding.content import get_content
-    from safeguarding.matching import DangerMatcher
-    from safeguarding.spacy_pipeline import pipeline_path
+    from safeguarding.content.loader import get_content
+    from safeguarding.nlu.matching import DangerMatcher
+    from safeguarding.nlu.spacy_pipeline import pipeline_path
 
     content = get_content()
     detector = DangerMatcher(spacy.load(ROOT / pipeline_path()), content)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from safeguarding.content import Content, get_content
-from safeguarding.spacy_pipeline import pipeline_path
+from safeguarding.content.loader import Content, get_content
+from safeguarding.nlu.spacy_pipeline import pipeline_path
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = Path(os.environ.get("SAFEGUARDING_MODEL", ROOT / "models" / "safeguarding.tar.gz"))

@@ -12,7 +12,7 @@ from typing import Dict, List
 import pytest
 import requests
 
-from safeguarding.cluster import free_port
+from deploy.cluster import free_port
 from tests.conftest import MODEL, ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -71,7 +71,7 @@ def start_rasa(
     endpoints = directory / "endpoints.yml"
     config = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
     if database:
-        config += "tracker_store:\n  type: safeguarding.stores.ConversationStore\n"
+        config += "tracker_store:\n  type: safeguarding.storage.conversations.ConversationStore\n"
     endpoints.write_text(config)
     env = {"SAFEGUARDING_DB_NAME": str(database)} if database else None
     args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", str(endpoints)]

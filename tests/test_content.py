@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguarding.content import CONTENT_DIR, ContentError, load_content
-from safeguarding.matching import EntityMatcher
+from safeguarding.content.loader import CONTENT_DIR, ContentError, load_content
+from safeguarding.nlu.matching import EntityMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "source" / "online-grooming.txt"

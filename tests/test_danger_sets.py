@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from bench.sets import SETS, danger_messages, harmless_messages
-from safeguarding.matching import DangerMatcher
+from safeguarding.nlu.matching import DangerMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "results" / "danger-gate.json"

@@ -13,7 +13,7 @@ import pytest
 import redis
 from rasa.utils.endpoints import EndpointConfig
 
-from safeguarding.locks import AtomicRedisLockStore
+from safeguarding.storage.locks import AtomicRedisLockStore
 from tests.servers import free_port
 
 

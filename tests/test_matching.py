@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from safeguarding.matching import DangerMatcher, EntityMatcher
-from safeguarding.patterns import PatternError, compile_pattern
-from safeguarding.text import fold, normalise
+from safeguarding.nlu.matching import DangerMatcher, EntityMatcher
+from safeguarding.nlu.patterns import PatternError, compile_pattern
+from safeguarding.nlu.text import fold, normalise
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,7 @@ def test_confronting_the_abuser_is_recognised(danger, text):
 
 
 def test_squeeze_keeps_doubles_and_finds_known_words():
-    from safeguarding.text import squeeze
+    from safeguarding.nlu.text import squeeze
 
     known = {"phone", "always", "good"}
     assert squeeze("sooo", known) == "soo"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from safeguarding.cluster import _outgoing_ports, free_port
+from deploy.cluster import _outgoing_ports, free_port
 
 
 def test_ports_are_distinct_bindable_and_outside_the_outgoing_range():

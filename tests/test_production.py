@@ -2,7 +2,7 @@
 
 Everything is real and on loopback: PostgreSQL (tracker store), Redis (lock
 store), two Rasa replicas with their action servers, and nginx in front, all
-started by safeguarding/cluster.py as `make cluster` starts them.
+started by deploy/cluster.py as `make cluster` starts them.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
-from safeguarding.cluster import Cluster
-from safeguarding.content import get_content
-from safeguarding.stores import ConversationStore
+from deploy.cluster import Cluster
+from safeguarding.content.loader import get_content
+from safeguarding.storage.conversations import ConversationStore
 from tests.conftest import MODEL, ROOT
 from tests.test_storage import save_conversations, stored_senders
 from tests.test_web_pages import CHROMIUM_ARGS
@@ -335,7 +335,13 @@ def test_forget_deletes_old_conversations_from_postgresql(cluster, monkeypatch):
         monkeypatch.setenv(name, value)
     store = ConversationStore()
     save_conversations(store, {"forget-old": 40, "forget-recent": 2})
-    command = [sys.executable, "-m", "safeguarding.stores", "--endpoints", "deploy/endpoints.yml"]
+    command = [
+        sys.executable,
+        "-m",
+        "safeguarding.storage.conversations",
+        "--endpoints",
+        "deploy/endpoints.yml",
+    ]
     env = {**os.environ, **cluster.replica_env(0)}
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from safeguarding.safety_check import SafetyCheckRule
+from safeguarding.nlu.safety_check import SafetyCheckRule
 
 
 @pytest.fixture(scope="module")

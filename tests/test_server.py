@@ -13,7 +13,7 @@ import pytest
 import requests
 import yaml
 
-from safeguarding.components import unavailable_text
+from safeguarding.nlu.components import unavailable_text
 from tests.conftest import MODEL, ROOT
 from tests.servers import start_actions, start_rasa, stop
 

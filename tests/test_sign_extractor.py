@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguarding.matching import EntityMatcher
+from safeguarding.nlu.matching import EntityMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS_FILES = [ROOT / "tests" / "sets" / f"signs_{tier}.yml" for tier in ("dev", "frozen")]

@@ -16,8 +16,8 @@ import requests
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from safeguarding.content import get_content
-from safeguarding.stores import DAY, ConversationStore
+from safeguarding.content.loader import get_content
+from safeguarding.storage.conversations import DAY, ConversationStore
 from tests.conftest import MODEL, ROOT
 from tests.servers import start_actions, start_rasa, stop
 
@@ -92,14 +92,14 @@ def test_the_forget_command_uses_the_retention_setting_of_the_endpoints_file(tmp
     database = tmp_path / "conversations.db"
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
-        "tracker_store:\n  type: safeguarding.stores.ConversationStore\n  retention_days: 7\n"
+        "tracker_store:\n  type: safeguarding.storage.conversations.ConversationStore\n  retention_days: 7\n"
     )
     env = dict(os.environ, SAFEGUARDING_DB_NAME=str(database), PYTHONPATH=str(ROOT))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SAFEGUARDING_DB_NAME", str(database))
         store = ConversationStore()
         save_conversations(store, {"ten-days": 10, "three-days": 3})
-    command = [sys.executable, "-m", "safeguarding.stores", "--endpoints", str(endpoints)]
+    command = [sys.executable, "-m", "safeguarding.storage.conversations", "--endpoints", str(endpoints)]
     result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Deleted 1 conversations with no message in the last 7 days." in result.stdout
@@ -109,7 +109,7 @@ def test_the_forget_command_uses_the_retention_setting_of_the_endpoints_file(tmp
 
 
 def test_the_default_store_is_an_sqlite_file_under_storage(monkeypatch):
-    from safeguarding.stores import database_settings
+    from safeguarding.storage.conversations import database_settings
 
     monkeypatch.delenv("SAFEGUARDING_DB_DIALECT", raising=False)
     monkeypatch.delenv("SAFEGUARDING_DB_NAME", raising=False)

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-from safeguarding.content import get_content, load_content
-from safeguarding.site import build_site
+from safeguarding.content.loader import get_content, load_content
 from tests.conftest import MODEL, ROOT
 from tests.servers import VENV_BIN, free_port, start, start_actions, start_rasa, stop
+from web.pages import build_site
 
 RESULTS = ROOT / "results"
 SCREENSHOTS = RESULTS / "screenshots"
@@ -57,7 +57,7 @@ class Site:
 
 
 def _serve(name: str, directory: Path, port: int) -> subprocess.Popen:
-    args = [str(VENV_BIN / "python"), "-m", "safeguarding.site", "serve", "--dir", str(directory)]
+    args = [str(VENV_BIN / "python"), "-m", "web.pages", "serve", "--dir", str(directory)]
     return start(name, [*args, "--port", str(port)], f"http://127.0.0.1:{port}/")
 
 

@@ -33,9 +33,9 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from safeguarding.content import get_content
-from safeguarding.language import LanguageCheck
-from safeguarding.matching import DangerMatcher, EntityMatcher
+from safeguarding.content.loader import get_content
+from safeguarding.nlu.language import LanguageCheck
+from safeguarding.nlu.matching import DangerMatcher, EntityMatcher
 
 DANGER_INTENT = "danger"
 CONFRONT_INTENT = "confront"

@@ -22,8 +22,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from safeguarding.content import get_content
-from safeguarding.text import fold
+from safeguarding.content.loader import get_content
+from safeguarding.nlu.text import fold
 
 SAFETY_CHECK_KEY = "safety_check"
 ESCALATED = ("danger", "confront")

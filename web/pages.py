@@ -6,8 +6,8 @@ itself; the staff page is one self-contained file (its styles, script and
 every card inline) that keeps working when the connection drops. Each page
 carries a Content-Security-Policy that lets it talk to no other host.
 
-    python -m safeguarding.site build --out build/web --socket-url http://127.0.0.1:5005
-    python -m safeguarding.site serve --dir build/web --port 8080
+    python -m web.pages build --out build/web --socket-url http://127.0.0.1:5005
+    python -m web.pages serve --dir build/web --port 8080
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 import jinja2
 import yaml
 
-from safeguarding.content import Content, get_content
+from safeguarding.content.loader import Content, get_content
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "web"

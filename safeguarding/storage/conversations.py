@@ -6,7 +6,7 @@ environment: an SQLite file by default (nothing to install), PostgreSQL when
 use, so a database restart costs no conversation. ``forget_older_than``
 deletes the conversations whose last message is older than the retention
 period (``retention_days`` in endpoints.yml); run it with
-``python -m safeguarding.stores --endpoints endpoints.yml``.
+``python -m safeguarding.storage.conversations --endpoints endpoints.yml``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from rasa.utils.endpoints import read_endpoint_config
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE = ROOT / "storage" / "conversations.db"
 DEFAULT_RETENTION_DAYS = 30
 DAY = 24 * 60 * 60
@@ -115,7 +115,9 @@ def store_from_endpoints(path: Path) -> ConversationStore:
     """The conversation store configured in an endpoints file."""
     config = read_endpoint_config(str(path), "tracker_store")
     if config is None or not config.type or not config.type.endswith("ConversationStore"):
-        raise SystemExit(f"{path} does not configure safeguarding.stores.ConversationStore as tracker_store")
+        raise SystemExit(
+            f"{path} does not configure safeguarding.storage.conversations.ConversationStore as tracker_store"
+        )
     return ConversationStore(**config.kwargs)
 
 

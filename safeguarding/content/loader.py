@@ -18,7 +18,7 @@ from typing import Any, Dict, List
 import jsonschema
 import yaml
 
-CONTENT_DIR = Path(os.environ.get("SAFEGUARDING_CONTENT", Path(__file__).resolve().parent.parent / "content"))
+CONTENT_DIR = Path(os.environ.get("SAFEGUARDING_CONTENT", Path(__file__).resolve().parents[2] / "content"))
 FILES = ("guidance", "organisations", "danger", "lexicon", "web", "safety_check")
 
 

@@ -15,9 +15,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from safeguarding.content import Content
-from safeguarding.patterns import compile_patterns
-from safeguarding.text import fold, normalise, squeeze
+from safeguarding.content.loader import Content
+from safeguarding.nlu.patterns import compile_patterns
+from safeguarding.nlu.text import fold, normalise, squeeze
 
 Entity = Dict[str, Any]
 # Where a word is in the parent's text: (start, end).

@@ -9,7 +9,7 @@ loopback only, behind a token). PostgreSQL, Redis and nginx are Debian's
 (`make services`); every password and the API token are made at random for
 each start.
 
-    python -m safeguarding.cluster --replicas 2 --port 8088
+    python -m deploy.cluster --replicas 2 --port 8088
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ import psycopg2
 import redis
 import requests
 
-from safeguarding.content import get_content
-from safeguarding.site import build_site
+from safeguarding.content.loader import get_content
+from web.pages import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "safeguarding.tar.gz"

@@ -20,7 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from safeguarding.content import get_content
+from safeguarding.content.loader import get_content
 
 
 def _is_uuid(value: Any) -> bool:

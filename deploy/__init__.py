@@ -1,0 +1,1 @@
+"""The scaled-out assistant: the cluster of replicas, PostgreSQL, Redis and nginx, and its configuration."""

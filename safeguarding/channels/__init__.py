@@ -1,0 +1,1 @@
+"""How messages reach the assistant: the REST channel."""

@@ -1,0 +1,1 @@
+"""Loading and validating the content files in content/: what the assistant says."""

@@ -1,0 +1,1 @@
+"""What the assistant does next: the escalation policy for danger and confront."""

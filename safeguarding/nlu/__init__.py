@@ -1,0 +1,1 @@
+"""Reading a parent's message: text folding, the pattern compiler, the matchers, the NLU components."""
