@@ -6,17 +6,10 @@ matchers compiled from the content files when the model is loaded.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import re
 from typing import Any, Dict, Iterable, List, Set, Type
 
-import aiohttp
-import jsonschema
-import rasa.core.actions.action as rasa_action
-from rasa.core.channels.channel import OutputChannel
-from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -25,10 +18,6 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, Event, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -44,7 +33,6 @@ FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
 _DOUBLES = re.compile(r"(.)\1+")
-logger = logging.getLogger(__name__)
 
 
 def _text(message: Message) -> str | None:
@@ -292,120 +280,6 @@ class NamedSignIntent(_FromConfig):
             if named and _intent_name(message) in self._config["intents"]:
                 _override_intent(message, self._config["intent"])
         return messages
-
-
-def _replied_this_turn(tracker: DialogueStateTracker, text: str) -> bool:
-    """True when ``text`` was already sent since the parent's last message."""
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            return False
-        if isinstance(event, BotUttered) and event.text == text:
-            return True
-    return False
-
-
-def unavailable_text() -> str:
-    """What the parent is told when the action server cannot answer (content/guidance.yml)."""
-    content = get_content()
-    phone = content.organisation(content.directory["person_service"])["phone"]
-    return content.guidance["formats"]["assistant_unavailable"].format(phone=phone)
-
-
-def _guard_remote_actions() -> None:
-    """When a custom action cannot run, send a short reply with 999 and the helpline instead of nothing."""
-    original = rasa_action.RemoteAction.run
-    if getattr(original, "guarded", False):
-        return
-
-    async def run(
-        self: rasa_action.RemoteAction,
-        output_channel: OutputChannel,
-        nlg: NaturalLanguageGenerator,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-    ) -> List[Event]:
-        try:
-            return await original(self, output_channel, nlg, tracker, domain)
-        except rasa_action.ActionExecutionRejection:
-            raise
-        except (RasaException, asyncio.TimeoutError, aiohttp.ClientError) as error:
-            logger.error(f"The action server could not run '{self.name()}': {type(error).__name__}")
-            text = unavailable_text()
-            if _replied_this_turn(tracker, text):
-                return []
-            return [BotUttered(text)]
-
-    run.guarded = True  # type: ignore[attr-defined]
-    rasa_action.RemoteAction.run = run  # type: ignore[method-assign]
-
-
-def _validate_action_results_once_compiled() -> None:
-    """Check each action server answer against Rasa's schema without re-checking the schema itself.
-
-    Rasa 3.6 calls ``jsonschema.validate`` for every custom action, which
-    first checks the (constant) schema against the JSON Schema meta-schema:
-    that took most of the time of a message. The answer is still validated,
-    with the same schema and the same error, by a validator built once.
-    """
-    if getattr(rasa_action.RemoteAction._validate_action_result, "compiled", False):
-        return
-    validator = jsonschema.validators.validator_for(rasa_action.RemoteAction.action_response_format_spec())
-    checker = validator(rasa_action.RemoteAction.action_response_format_spec())
-
-    def validate(self: rasa_action.RemoteAction, result: Dict[str, Any]) -> bool:
-        error = jsonschema.exceptions.best_match(checker.iter_errors(result))
-        if error is None:
-            return True
-        error.message += (
-            f". Failed to validate Action server response from API, make sure your response from the "
-            f"Action endpoint is valid. For more information about the format visit "
-            f"{rasa_action.DOCS_BASE_URL}/custom-actions"
-        )
-        raise error
-
-    validate.compiled = True  # type: ignore[attr-defined]
-    rasa_action.RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class ActionServerTimeout(GraphComponent):
-    """How the Rasa server copes with a slow or stopped action server.
-
-    Rasa 3.6 waits 300 s for a custom action, and when the action server is
-    down it drops that action's messages silently. This component, configured
-    in config.yml, makes the wait ``seconds`` long, and makes a failed action
-    send a short reply with 999 and the NSPCC Helpline instead of nothing. The
-    999 reply itself is a domain response and never waits for the action
-    server. It also validates the action server's answers with a validator
-    built once, instead of Rasa's per-call schema check.
-    """
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """Wait ten seconds by default."""
-        return {"seconds": 10}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ActionServerTimeout:
-        """Apply the timeout and the reply on failure to every custom action call of this server."""
-        rasa_action.DEFAULT_REQUEST_TIMEOUT = float(config["seconds"])
-        _guard_remote_actions()
-        _validate_action_results_once_compiled()
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Leave messages as they are."""
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leave training data as it is."""
-        return training_data
 
 
 def _intent_name(message: Message) -> str | None:
