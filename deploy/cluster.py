@@ -117,8 +117,15 @@ def _nginx_text(message: str) -> str:
 class Cluster:
     """The running services, with ways to break them for the fault tests."""
 
-    def __init__(self, replicas: int = 2, port: int | None = None, rate: int = 2, burst: int = 10) -> None:
-        """Choose ports and secrets; nothing starts until ``start``."""
+    def __init__(
+        self,
+        replicas: int = 2,
+        port: int | None = None,
+        rate: int = 2,
+        burst: int = 10,
+        make_secret: Callable[[int], str] = secrets.token_urlsafe,
+    ) -> None:
+        """Choose ports, and secrets made by ``make_secret(bytes)``; nothing starts until ``start``."""
         self.replicas = replicas
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -132,9 +139,9 @@ class Cluster:
         self.pg_port, self.redis_port = free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(replicas)]
         self.action_ports = [free_port() for _ in range(replicas)]
-        self.db_password = secrets.token_urlsafe(24)
-        self.redis_password = secrets.token_urlsafe(24)
-        self.api_token = secrets.token_urlsafe(32)
+        self.db_password = make_secret(24)
+        self.redis_password = make_secret(24)
+        self.api_token = make_secret(32)
         self.processes: Dict[str, subprocess.Popen] = {}
 
     # --- processes -------------------------------------------------------
@@ -291,7 +298,8 @@ class Cluster:
         args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "deploy/endpoints.yml"]
         args += ["--credentials", "credentials.yml", "--interface", "127.0.0.1"]
         args += ["--port", str(self.rasa_ports[replica]), "--cors", self.url]
-        args += ["--enable-api", "--auth-token", self.api_token]
+        # Every secret as --option=value: a random one may begin with "-" and be read as an option.
+        args += ["--enable-api", f"--auth-token={self.api_token}"]
         name = f"rasa-{replica}"
         process = self._spawn(name, args, self.replica_env(replica))
         _wait(lambda: _http_ok(self.replica_url(replica)), name, process, self.logs / f"{name}.log")
