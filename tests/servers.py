@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from deploy.cluster import free_port
-from tests.conftest import MODEL, ROOT
+from tests.conftest import MODEL, ROOT, require_tier
 
 VENV_BIN = Path(sys.executable).parent
 LOGS = ROOT / "results" / "server-logs"
@@ -35,6 +35,7 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 def start(name: str, args: List[str], url: str, env: Dict[str, str] | None = None) -> subprocess.Popen:
+    require_tier("system", f"Starting a server ({name})")
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}.log"
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), **(env or {}))

@@ -16,6 +16,8 @@ from rasa.utils.endpoints import EndpointConfig
 from safeguarding.storage.locks import AtomicRedisLockStore
 from tests.servers import free_port
 
+pytestmark = pytest.mark.system
+
 
 def _wait_for_redis(port: int) -> None:
     client = redis.Redis(host="127.0.0.1", port=port)

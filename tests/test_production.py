@@ -30,6 +30,8 @@ from tests.conftest import MODEL, ROOT
 from tests.test_storage import save_conversations, stored_senders
 from tests.test_web_pages import CHROMIUM_ARGS
 
+pytestmark = pytest.mark.system
+
 CONTENT = get_content()
 ERRORS = CONTENT.web["errors"]
 GATEWAY = CONTENT.web["gateway_errors"]
