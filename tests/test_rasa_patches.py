@@ -14,9 +14,9 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from deploy.servers import free_port
 from safeguarding import rasa_patches
 from tests.conftest import ROOT
-from tests.servers import free_port
 
 VALID = [{}, {"events": [], "responses": []}, {"events": [{"event": "slot", "name": "topic", "value": "x"}]}]
 INVALID = [
