@@ -20,36 +20,21 @@ import spacy
 
 from safeguarding.content.loader import Content, get_content
 from safeguarding.nlu.spacy_pipeline import pipeline_path
+from tests import tiers
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = Path(os.environ.get("SAFEGUARDING_MODEL", ROOT / "models" / "safeguarding.tar.gz"))
-TIERS = ("unit", "model", "system")
-# The tier marks of the test being set up (a system test may use the model too).
-_MARKS: List[str] = []
-
-
-def tier(item: pytest.Item) -> str:
-    """The tier a test is in: its mark, or "unit"."""
-    marks = {mark.name for mark in item.iter_markers()}
-    return next((name for name in reversed(TIERS) if name in marks), "unit")
-
-
-def require_tier(needed: str, what: str) -> None:
-    """Fail the current test unless it is marked for the tier that ``what`` needs."""
-    allowed = TIERS[TIERS.index(needed) :]
-    if not any(name in _MARKS for name in allowed):
-        pytest.fail(f"{what} is for tests marked @pytest.mark.{needed} (tests/conftest.py)", pytrace=False)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Note the test's tier before its fixtures start anything."""
-    _MARKS[:] = [tier(item)]
+    tiers.note(item)
 
 
 def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
     """Run the fast tiers first, so that a plain `pytest` fails early where it can."""
-    items.sort(key=lambda item: TIERS.index(tier(item)))
+    items.sort(key=lambda item: tiers.TIERS.index(tiers.tier(item)))
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +53,7 @@ def nlp() -> spacy.language.Language:
 def agent():
     from rasa.core.agent import Agent
 
-    require_tier("model", "The trained model")
+    tiers.require("model", "The trained model")
     assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
     return Agent.load(str(MODEL))
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Dict, List
 
 from deploy.servers import ServerDidNotStart, free_port, http_ok, wait_until_answers
-from tests.conftest import MODEL, ROOT, require_tier
+from tests import tiers
+from tests.conftest import MODEL, ROOT
 
 VENV_BIN = Path(sys.executable).parent
 LOGS = ROOT / "results" / "server-logs"
@@ -17,7 +18,7 @@ START_TIMEOUT = 240
 
 
 def start(name: str, args: List[str], url: str, env: Dict[str, str] | None = None) -> subprocess.Popen:
-    require_tier("system", f"Starting a server ({name})")
+    tiers.require("system", f"Starting a server ({name})")
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}.log"
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), **(env or {}))
