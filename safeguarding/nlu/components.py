@@ -7,7 +7,6 @@ matchers compiled from the content files when the model is loaded.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Dict, Iterable, List, Set, Type
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,6 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from safeguarding.content.loader import get_content
 from safeguarding.nlu.language import LanguageCheck
 from safeguarding.nlu.matching import DangerMatcher, EntityMatcher
+from safeguarding.nlu.text import without_doubles
 
 DANGER_INTENT = "danger"
 CONFRONT_INTENT = "confront"
@@ -32,7 +32,6 @@ DANGER_KEY = "danger"
 FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
-_DOUBLES = re.compile(r"(.)\1+")
 
 
 def _text(message: Message) -> str | None:
@@ -127,17 +126,12 @@ class DangerDetector(_LexiconComponent):
         return messages
 
 
-def _squeeze(word: str) -> str:
-    """Lower-case a word and drop repeated letters: "Helloo" and "hello" are both "helo"."""
-    return _DOUBLES.sub(r"\1", word.lower())
-
-
 def _words(tokens: Iterable[Token]) -> Set[str]:
-    """Squeezed forms and lemmas of the tokens that hold a letter or digit."""
+    """Spelling keys (text.without_doubles) of the tokens that hold a letter or digit, and of their lemmas."""
     words = set()
     for token in tokens:
         if any(c.isalnum() for c in token.text):
-            words.update({_squeeze(token.text), _squeeze(token.lemma or token.text)})
+            words.update({without_doubles(token.text), without_doubles(token.lemma or token.text)})
     return words
 
 
