@@ -160,9 +160,10 @@ test-stories: train ## the conversation tests in tests/stories (rasa test core)
 bench: train services $(NODE_MODULES) ## compare with simple alternatives and the starter bot (12 min)
 	$(PY) -m bench.run
 
-lint: install ## ruff: the lint rules and the formatting
+lint: install ## ruff (lint rules, formatting) and mypy (types)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean: ## delete what the targets built
 	rm -rf build models results .rasa web/node_modules

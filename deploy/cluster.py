@@ -28,7 +28,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Any, Callable, Dict, List
 
 import psycopg2
 import redis
@@ -43,7 +43,7 @@ POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 VENV_BIN = Path(sys.executable).parent
 
 
-def _as_postgres() -> Dict[str, object]:
+def _as_postgres() -> Dict[str, Any]:
     """PostgreSQL refuses to run as root: run it as the postgres user then.
 
     The process itself changes user (no `runuser` in between), so a signal
@@ -90,7 +90,7 @@ class Cluster:
     # --- processes -------------------------------------------------------
 
     def _spawn(
-        self, name: str, args: List[str], env: Dict[str, str] | None = None, **options: object
+        self, name: str, args: List[str], env: Dict[str, str] | None = None, **options: Any
     ) -> subprocess.Popen:
         log = self.logs / f"{name}.log"
         with log.open("a") as handle:
