@@ -25,6 +25,8 @@ COMPONENTS := safeguarding/nlu/components.py
 SITE := build/web
 SITE_SOURCES := $(wildcard content/*.yml web/templates/* web/chat/* web/staff/*) domain.yml web/pages.py
 NODE_MODULES := web/node_modules/.installed
+# Rasa's command line without the deprecation warnings of the libraries under it.
+QUIET_RASA := $(PY) scripts/rasa_quietly.py
 # Where `make run` serves the pages and the assistant; the page's origin is the only one Rasa allows.
 WEB_PORT := 8080
 RASA_PORT := 5005
@@ -106,20 +108,29 @@ actions: install ## run the action server alone on port 5055
 
 # Chat in the terminal instead.
 shell: train ## chat with the assistant in the terminal
-	mkdir -p build
+	@mkdir -p build
 	$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 &
 	trap 'kill $$! 2>/dev/null' EXIT
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 --port 5005
+	$(QUIET_RASA) shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1 --port 5005
 
-# The assistant with both web pages: Ctrl+C stops everything.
+# The assistant with both web pages: the addresses are printed once all answer; Ctrl+C stops everything.
 run: train site ## serve the assistant and both web pages, until Ctrl+C
-	mkdir -p build
+	@mkdir -p build
 	$(RASA) run actions --actions actions --port 5055 > build/actions.log 2>&1 &
 	actions=$$!
-	$(PY) -m web.pages serve --dir $(SITE) --port $(WEB_PORT) &
+	$(PY) -m web.pages serve --dir $(SITE) --port $(WEB_PORT) > build/web.log 2>&1 &
 	web=$$!
-	trap 'kill $$actions $$web 2>/dev/null' EXIT
-	$(RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml \
+	(
+	  $(PY) -m deploy.servers http://127.0.0.1:5055/health $(ORIGIN)/ http://127.0.0.1:$(RASA_PORT)/
+	  echo
+	  echo "The assistant is ready."
+	  echo "  Parent chat page:       $(ORIGIN)/"
+	  echo "  Helpline lookup page:   $(ORIGIN)/staff/"
+	  echo "Ctrl+C stops everything (the action server's log is build/actions.log)."
+	) &
+	ready=$$!
+	trap 'kill $$actions $$web $$ready 2>/dev/null' EXIT
+	$(QUIET_RASA) run --model $(MODEL) --endpoints endpoints.yml --credentials credentials.yml \
 	  --interface 127.0.0.1 --port $(RASA_PORT) --cors $(ORIGIN)
 
 parse: train ## show how the model reads a message: make parse MSG="..."

@@ -1,10 +1,13 @@
 """Servers on this machine: a free port for each, and one way to wait until a server answers.
 
-The cluster, the end-to-end tests and the benchmark all start servers with these.
+The cluster, the end-to-end tests, the benchmark and `make run` all use these.
+
+    python -m deploy.servers http://127.0.0.1:5005/ http://127.0.0.1:8080/   # wait until both answer
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import socket
 import subprocess
@@ -88,3 +91,20 @@ def _tail(log: Path | None) -> str:
     if log is None or not log.exists():
         return ""
     return f"; {log}:\n{log.read_text(errors='replace')[-3000:]}"
+
+
+def main() -> None:
+    """Wait until every address given answers, or say which did not."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("urls", nargs="+")
+    parser.add_argument("--timeout", type=float, default=300)
+    args = parser.parse_args()
+    for url in args.urls:
+        try:
+            wait_until_answers(lambda: http_ok(url), url, timeout=args.timeout)  # noqa: B023 - called at once
+        except ServerDidNotStart as error:
+            raise SystemExit(str(error)) from None
+
+
+if __name__ == "__main__":
+    main()
