@@ -2,10 +2,11 @@
 
 Rasa 3.6 has no setting for these, so they replace parts of Rasa while it
 runs. ``apply`` is the one entry point. The ``RasaPatches`` entry of
-config.yml's pipeline calls it whenever a trained model is loaded (``rasa
-run``, ``rasa shell``, ``rasa test``, ``Agent.load``), so a model never runs
-without them. Each patch below names the Rasa behaviour it changes and the
-test that proves it; ``apply`` may run any number of times.
+config.yml's pipeline (safeguarding/nlu/components.py) calls it whenever a
+trained model is loaded (``rasa run``, ``rasa shell``, ``rasa test``,
+``Agent.load``), so a model never runs without them. Each patch below
+names the Rasa behaviour it changes and the test that proves it; ``apply``
+may run any number of times.
 
 Not patches, so not here: the project's own subclasses, which Rasa loads by
 name through its extension points and which change nothing else in Rasa
@@ -34,16 +35,10 @@ import jsonschema
 import rasa.core.actions.action as rasa_action
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.nlg import NaturalLanguageGenerator
-from rasa.engine.graph import ExecutionContext, GraphComponent
-from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from safeguarding.content.loader import get_content
 
@@ -148,38 +143,3 @@ def validate_action_results_with_one_validator() -> None:
 
     validate.patched = True  # type: ignore[attr-defined]
     rasa_action.RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class RasaPatches(GraphComponent):
-    """The config.yml entry that applies the patches whenever the model is loaded.
-
-    It is registered as a featuriser only because every pipeline entry needs a
-    kind; it leaves messages and training data as they are. ``action_server_timeout``
-    is how many seconds a custom action may take.
-    """
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """Wait ten seconds for the action server by default."""
-        return {"action_server_timeout": 10}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RasaPatches:
-        """Apply the patches (Rasa calls this when it trains or loads the model)."""
-        apply(config["action_server_timeout"])
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Leave messages as they are."""
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leave training data as it is."""
-        return training_data

@@ -21,6 +21,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from safeguarding import rasa_patches
 from safeguarding.content.loader import get_content
 from safeguarding.nlu.language import LanguageCheck
 from safeguarding.nlu.matching import DangerMatcher, EntityMatcher
@@ -39,7 +40,26 @@ def _text(message: Message) -> str | None:
     return text if isinstance(text, str) and text.strip() and not text.startswith("/") else None
 
 
-class _LexiconComponent(GraphComponent):
+class _FromConfig(GraphComponent):
+    """A component made from its configuration alone: nothing to train, nothing to store."""
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Keep the configuration."""
+        self._config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Create the component from its configuration."""
+        return cls(config)
+
+
+class _LexiconComponent(_FromConfig):
     """Shared set-up of the components that match the content files over lemmas."""
 
     matcher_class: Type[EntityMatcher] | Type[DangerMatcher]
@@ -49,26 +69,24 @@ class _LexiconComponent(GraphComponent):
         """SpacyNLP provides the lemmatizing pipeline."""
         return [SpacyNLP]
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> _LexiconComponent:
-        """Create the component; its matcher is compiled on first use."""
-        return cls()
-
-    def __init__(self) -> None:
-        """Start with no matcher."""
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Start with no matcher: it is compiled on first use."""
+        super().__init__(config)
         self._matcher: Any = None
 
-    def matcher(self, model: SpacyModel) -> Any:
-        """The matcher compiled from the content files with the model's pipeline."""
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        """Read each message with text through the matcher compiled with the model's pipeline."""
         if self._matcher is None:
             self._matcher = self.matcher_class(model.model, get_content())
-        return self._matcher
+        for message in messages:
+            text = _text(message)
+            if text is not None:
+                self.read(message, text, self._matcher)
+        return messages
+
+    def read(self, message: Message, text: str, matcher: Any) -> None:
+        """Add what the matcher finds in ``text`` to the message."""
+        raise NotImplementedError
 
 
 @DefaultV1Recipe.register(
@@ -79,16 +97,10 @@ class SignpostEntityExtractor(_LexiconComponent, EntityExtractorMixin):
 
     matcher_class = EntityMatcher
 
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        """Add the entities found in each message."""
-        matcher = self.matcher(model)
-        for message in messages:
-            text = _text(message)
-            if text is None:
-                continue
-            found = self.add_extractor_name(matcher.extract(text))
-            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
-        return messages
+    def read(self, message: Message, text: str, matcher: EntityMatcher) -> None:
+        """Add the entities found in the message."""
+        found = self.add_extractor_name(matcher.extract(text))
+        message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -105,25 +117,19 @@ class DangerDetector(_LexiconComponent):
 
     matcher_class = DangerMatcher
 
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        """Override the intent of every message the lexicon matches."""
-        matcher = self.matcher(model)
-        for message in messages:
-            text = _text(message)
-            if text is None:
-                continue
-            result = matcher.detect(text)
-            found = {
-                "kinds": list(result.kinds),
-                "confront": result.confront,
-                "classifier_intent": _intent_name(message),
-            }
-            message.set(DANGER_KEY, found, add_to_output=True)
-            if result.is_danger:
-                _override_intent(message, DANGER_INTENT)
-            elif result.confront and _intent_name(message) != DANGER_INTENT:
-                _override_intent(message, CONFRONT_INTENT)
-        return messages
+    def read(self, message: Message, text: str, matcher: DangerMatcher) -> None:
+        """Override the intent of the message when the lexicon matches."""
+        result = matcher.detect(text)
+        found = {
+            "kinds": list(result.kinds),
+            "confront": result.confront,
+            "classifier_intent": _intent_name(message),
+        }
+        message.set(DANGER_KEY, found, add_to_output=True)
+        if result.is_danger:
+            _override_intent(message, DANGER_INTENT)
+        elif result.confront and _intent_name(message) != DANGER_INTENT:
+            _override_intent(message, CONFRONT_INTENT)
 
 
 def _words(tokens: Iterable[Token]) -> Set[str]:
@@ -201,25 +207,6 @@ class UnknownWordsFallback(GraphComponent):
         return messages
 
 
-class _FromConfig(GraphComponent):
-    """A component made from its configuration alone: nothing to train, nothing to store."""
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Keep the configuration."""
-        self._config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        """Create the component from its configuration."""
-        return cls(config)
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class OtherLanguageIntent(_FromConfig):
     """A message in another language than English gets ``intent``: the reply says the assistant reads English.
@@ -285,3 +272,31 @@ def _override_intent(message: Message, name: str) -> None:
     intent = {INTENT_NAME_KEY: name, "confidence": 1.0}
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class RasaPatches(_FromConfig):
+    """The config.yml entry that applies safeguarding/rasa_patches.py whenever the model is loaded.
+
+    It is registered as a featuriser only because every pipeline entry needs a
+    kind; it leaves messages and training data as they are.
+    ``action_server_timeout`` is how many seconds a custom action may take.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Wait ten seconds for the action server by default."""
+        return {"action_server_timeout": 10}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Apply the patches (Rasa makes this component when it trains or loads the model)."""
+        super().__init__(config)
+        rasa_patches.apply(config["action_server_timeout"])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Leave messages as they are."""
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data as it is."""
+        return training_data
