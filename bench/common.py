@@ -12,11 +12,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, List
 
 import requests
 
-from deploy.cluster import free_port
+from deploy.servers import ServerDidNotStart, free_port, http_ok, wait_until_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -107,42 +107,30 @@ def spawn(name: str, args: List[str], cwd: Path, logs: Path, env: Dict[str, str]
     return Server(name, process, log, port)
 
 
-def _fail(server: Server, why: str) -> None:
-    tail = server.log.read_text(errors="replace")[-3000:]
-    server.stop()
-    raise RuntimeError(f"{server.name} {why}; {server.log}:\n{tail}")
+def _wait(server: Server, answers: Callable[[], bool]) -> None:
+    """Wait until the server answers; stop it if it does not."""
+    try:
+        wait_until_answers(answers, server.name, server.process, server.log, START_TIMEOUT)
+    except ServerDidNotStart:
+        server.stop()
+        raise
 
 
 def wait_for_health(server: Server) -> None:
     """Wait until an action server answers on /health."""
-    started = time.monotonic()
-    while time.monotonic() - started < START_TIMEOUT:
-        if server.process.poll() is not None:
-            _fail(server, f"exited with {server.process.returncode}")
-        try:
-            if requests.get(f"http://127.0.0.1:{server.port}/health", timeout=2).ok:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    _fail(server, "did not start")
+    _wait(server, lambda: http_ok(f"http://127.0.0.1:{server.port}/health"))
 
 
 def wait_for_answer(server: Server, started: float) -> None:
     """Send a greeting until the first answer; record the time since ``started``."""
-    while time.monotonic() - started < START_TIMEOUT:
-        if server.process.poll() is not None:
-            _fail(server, f"exited with {server.process.returncode}")
-        try:
-            body = {"sender": str(uuid.uuid4()), "message": "hello"}
-            response = requests.post(server.rest_url, json=body, timeout=30)
-            if response.ok and response.json():
-                server.ready_s = round(time.monotonic() - started, 2)
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    _fail(server, "did not answer")
+
+    def answered() -> bool:
+        body = {"sender": str(uuid.uuid4()), "message": "hello"}
+        response = requests.post(server.rest_url, json=body, timeout=30)
+        return response.ok and bool(response.json())
+
+    _wait(server, answered)
+    server.ready_s = round(time.monotonic() - started, 2)
 
 
 @dataclass

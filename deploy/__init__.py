@@ -1,1 +1,1 @@
-"""The scaled-out assistant: the cluster of replicas, PostgreSQL, Redis and nginx, and its configuration."""
+"""The scaled-out cluster (cluster.py, nginx.conf, endpoints.yml) and servers on this machine (servers.py)."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import secrets
 import shutil
 import signal
@@ -29,12 +28,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Any, Callable, Dict, List
 
 import psycopg2
 import redis
-import requests
 
+from deploy.servers import free_port, http_ok, wait_until_answers
 from safeguarding.content.loader import get_content
 from web.pages import build_site
 
@@ -42,71 +41,15 @@ ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "safeguarding.tar.gz"
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 VENV_BIN = Path(sys.executable).parent
-START_TIMEOUT = 300
 
 
-_PORTS_GIVEN: set[int] = set()
-
-
-def _outgoing_ports() -> range:
-    """The ports the kernel gives to outgoing connections (Linux's ip_local_port_range)."""
-    try:
-        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
-    except (OSError, ValueError):
-        low, high = 32768, 60999
-    return range(low, high + 1)
-
-
-def free_port() -> int:
-    """A free TCP port on loopback for a server, never the same twice in this process.
-
-    It is chosen below the ports the kernel gives to outgoing connections, so a
-    client connection (a load test opens thousands) cannot take it in the moment
-    between this check and the server binding it.
-    """
-    outgoing = _outgoing_ports()
-    low, high = (10000, outgoing.start - 1) if outgoing.start > 11000 else (outgoing.stop, 65535)
-    while True:
-        port = random.randint(low, high)
-        if port in _PORTS_GIVEN:
-            continue
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _PORTS_GIVEN.add(port)
-        return port
-
-
-def _as_postgres() -> Dict[str, object]:
+def _as_postgres() -> Dict[str, Any]:
     """PostgreSQL refuses to run as root: run it as the postgres user then.
 
     The process itself changes user (no `runuser` in between), so a signal
     sent to it reaches PostgreSQL and stopping it really stops it.
     """
     return {"user": "postgres", "group": "postgres", "extra_groups": []} if os.geteuid() == 0 else {}
-
-
-def _wait(
-    check: Callable[[], bool], what: str, process: subprocess.Popen | None = None, log: Path | None = None
-) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:] if log and log.exists() else ""
-            raise RuntimeError(f"{what} exited with {process.returncode}:\n{tail}")
-        try:
-            if check():
-                return
-        except Exception:  # noqa: BLE001 - not up yet
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} did not start in {START_TIMEOUT} s")
-
-
-def _http_ok(url: str) -> bool:
-    return requests.get(url, timeout=2).ok
 
 
 def _nginx_text(message: str) -> str:
@@ -117,8 +60,15 @@ def _nginx_text(message: str) -> str:
 class Cluster:
     """The running services, with ways to break them for the fault tests."""
 
-    def __init__(self, replicas: int = 2, port: int | None = None, rate: int = 2, burst: int = 10) -> None:
-        """Choose ports and secrets; nothing starts until ``start``."""
+    def __init__(
+        self,
+        replicas: int = 2,
+        port: int | None = None,
+        rate: int = 2,
+        burst: int = 10,
+        make_secret: Callable[[int], str] = secrets.token_urlsafe,
+    ) -> None:
+        """Choose ports, and secrets made by ``make_secret(bytes)``; nothing starts until ``start``."""
         self.replicas = replicas
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -132,15 +82,15 @@ class Cluster:
         self.pg_port, self.redis_port = free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(replicas)]
         self.action_ports = [free_port() for _ in range(replicas)]
-        self.db_password = secrets.token_urlsafe(24)
-        self.redis_password = secrets.token_urlsafe(24)
-        self.api_token = secrets.token_urlsafe(32)
+        self.db_password = make_secret(24)
+        self.redis_password = make_secret(24)
+        self.api_token = make_secret(32)
         self.processes: Dict[str, subprocess.Popen] = {}
 
     # --- processes -------------------------------------------------------
 
     def _spawn(
-        self, name: str, args: List[str], env: Dict[str, str] | None = None, **options: object
+        self, name: str, args: List[str], env: Dict[str, str] | None = None, **options: Any
     ) -> subprocess.Popen:
         log = self.logs / f"{name}.log"
         with log.open("a") as handle:
@@ -188,7 +138,7 @@ class Cluster:
         args += ["-c", "log_statement=none", "-c", "fsync=off"]
         process = self._spawn("postgres", args, cwd=self.pg_dir, **_as_postgres())
         log = self.logs / "postgres.log"
-        _wait(lambda: self._connect("postgres").close() is None, "PostgreSQL", process, log)
+        wait_until_answers(lambda: self._connect("postgres").close() is None, "PostgreSQL", process, log)
 
     def _connect(self, db: str) -> psycopg2.extensions.connection:
         return psycopg2.connect(
@@ -234,7 +184,7 @@ class Cluster:
             with socket.create_connection(("127.0.0.1", self.redis_port), timeout=1):
                 return True
 
-        _wait(ready, "Redis", process, self.logs / "redis.log")
+        wait_until_answers(ready, "Redis", process, self.logs / "redis.log")
 
     def redis_run_id(self) -> str:
         """The running Redis server's run id (a new one with each start)."""
@@ -284,17 +234,19 @@ class Cluster:
         port = self.action_ports[replica]
         args = [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)]
         process = self._spawn(f"actions-{replica}", args, {"PYTHONPATH": str(ROOT)})
-        _wait(lambda: _http_ok(f"http://127.0.0.1:{port}/health"), "action server", process)
+        wait_until_answers(lambda: http_ok(f"http://127.0.0.1:{port}/health"), "action server", process)
 
     def start_replica(self, replica: int) -> None:
         """Start one Rasa server, its HTTP API on and behind the token."""
         args = [str(VENV_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "deploy/endpoints.yml"]
         args += ["--credentials", "credentials.yml", "--interface", "127.0.0.1"]
         args += ["--port", str(self.rasa_ports[replica]), "--cors", self.url]
-        args += ["--enable-api", "--auth-token", self.api_token]
+        # Every secret as --option=value: a random one may begin with "-" and be read as an option.
+        args += ["--enable-api", f"--auth-token={self.api_token}"]
         name = f"rasa-{replica}"
         process = self._spawn(name, args, self.replica_env(replica))
-        _wait(lambda: _http_ok(self.replica_url(replica)), name, process, self.logs / f"{name}.log")
+        log = self.logs / f"{name}.log"
+        wait_until_answers(lambda: http_ok(self.replica_url(replica)), name, process, log)
 
     def kill_replica(self, replica: int) -> None:
         """Kill one Rasa replica at once, as a crash would."""
@@ -348,7 +300,7 @@ class Cluster:
         config = self._nginx_config(site)
         subprocess.run(["nginx", "-t", "-q", "-p", str(self.dir), "-c", str(config)], check=True)
         process = self._spawn("nginx", ["nginx", "-p", str(self.dir), "-c", str(config), "-g", "daemon off;"])
-        _wait(lambda: _http_ok(f"{self.url}/"), "nginx", process, self.logs / "nginx.log")
+        wait_until_answers(lambda: http_ok(f"{self.url}/"), "nginx", process, self.logs / "nginx.log")
 
     # --- the whole --------------------------------------------------------
 

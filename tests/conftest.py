@@ -1,18 +1,40 @@
-"""Shared fixtures: the content files, the spaCy pipeline and the trained model."""
+"""Shared fixtures (the content files, the spaCy pipeline, the trained model) and the test tiers.
+
+A test is in one of three tiers (`make test-unit`, `make test-model`,
+`make test-system`): unmarked, it needs no trained model, no server and no
+Debian package; ``@pytest.mark.model`` needs the trained model;
+``@pytest.mark.system`` starts servers, Chromium or the cluster. The trained
+model and the servers refuse a test not marked for them, so none can slip
+into a faster tier.
+"""
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from typing import List
 
 import pytest
 import spacy
 
 from safeguarding.content.loader import Content, get_content
 from safeguarding.nlu.spacy_pipeline import pipeline_path
+from tests import tiers
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = Path(os.environ.get("SAFEGUARDING_MODEL", ROOT / "models" / "safeguarding.tar.gz"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Note the test's tier before its fixtures start anything."""
+    tiers.note(item)
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    """Run the fast tiers first, so that a plain `pytest` fails early where it can."""
+    items.sort(key=lambda item: tiers.TIERS.index(tiers.tier(item)))
 
 
 @pytest.fixture(scope="session")
@@ -31,17 +53,17 @@ def nlp() -> spacy.language.Language:
 def agent():
     from rasa.core.agent import Agent
 
+    tiers.require("model", "The trained model")
     assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
     return Agent.load(str(MODEL))
 
 
-REPORTS = ("nlu-heldout", "sign-extractor", "danger-gate")
+_STARTED: List[float] = []
 
 
 def pytest_sessionstart(session) -> None:
-    """Remove the reports of an earlier run, so that the summary shows only this run's."""
-    for name in REPORTS:
-        (ROOT / "results" / f"{name}.json").unlink(missing_ok=True)
+    """Note when this run started, so that the summary shows only the reports it wrote."""
+    _STARTED[:] = [time.time()]
 
 
 def _report(name: str) -> dict | None:
@@ -49,7 +71,8 @@ def _report(name: str) -> dict | None:
     import json
 
     path = ROOT / "results" / f"{name}.json"
-    return json.loads(path.read_text()) if path.exists() else None
+    fresh = path.exists() and path.stat().st_mtime >= _STARTED[0]
+    return json.loads(path.read_text()) if fresh else None
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Dict, List
 
-import pytest
-import requests
-
-from deploy.cluster import free_port
+from deploy.servers import ServerDidNotStart, free_port, http_ok, wait_until_answers
+from tests import tiers
 from tests.conftest import MODEL, ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -20,27 +17,18 @@ LOGS = ROOT / "results" / "server-logs"
 START_TIMEOUT = 240
 
 
-def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url} exited with {process.returncode}; see {log}:\n{log.read_text()[-3000:]}")
-        try:
-            if requests.get(url, timeout=2).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(1)
-    pytest.fail(f"{url} did not start in {START_TIMEOUT} s; see {log}")
-
-
 def start(name: str, args: List[str], url: str, env: Dict[str, str] | None = None) -> subprocess.Popen:
+    tiers.require("system", f"Starting a server ({name})")
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}.log"
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", PYTHONPATH=str(ROOT), **(env or {}))
     with log.open("w") as handle:
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    _wait_for(url, process, log)
+    try:
+        wait_until_answers(lambda: http_ok(url), url, process, log, START_TIMEOUT)
+    except ServerDidNotStart:
+        stop(process)
+        raise
     return process
 
 

@@ -63,11 +63,13 @@ def test_the_detector_alone_raises_no_false_alarm(detector):
     assert [text for text in TRAPS if detector.detect(text).is_danger or detector.detect(text).confront] == []
 
 
+@pytest.mark.model
 def test_the_trained_model_escalates_every_danger_message(parsed):
     missed = [p["text"] for p in parsed["danger"] if p["intent"]["name"] != "danger"]
     assert missed == []
 
 
+@pytest.mark.model
 def test_the_trained_model_raises_no_false_alarm(parsed):
     alarms = [p["text"] for p in parsed["trap"] if p["intent"]["name"] in ("danger", "confront")]
     assert alarms == []
@@ -78,6 +80,7 @@ def _rate(flags) -> float:
     return round(sum(flags) / len(flags), 4)
 
 
+@pytest.mark.model
 def test_report_each_layer(detector, parsed):
     layers = {
         "detector alone": lambda p: detector.detect(p["text"]).is_danger,

@@ -16,13 +16,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     ["safeguarding.content"],
-    [
-        "safeguarding.nlu",
-        "safeguarding.dialogue",
-        "safeguarding.channels",
-        "safeguarding.storage",
-        "safeguarding.rasa_patches",
-    ],
+    ["safeguarding.rasa_patches"],
+    ["safeguarding.nlu", "safeguarding.dialogue", "safeguarding.channels", "safeguarding.storage"],
     ["actions", "web"],
     ["deploy"],
 ]

@@ -13,19 +13,15 @@ import pytest
 import redis
 from rasa.utils.endpoints import EndpointConfig
 
+from deploy.servers import free_port, wait_until_answers
 from safeguarding.storage.locks import AtomicRedisLockStore
-from tests.servers import free_port
+
+pytestmark = pytest.mark.system
 
 
 def _wait_for_redis(port: int) -> None:
     client = redis.Redis(host="127.0.0.1", port=port)
-    for _ in range(100):
-        try:
-            client.ping()
-            return
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    pytest.fail(f"redis-server did not start on port {port}")
+    wait_until_answers(client.ping, f"redis-server on port {port}", timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,8 @@ import pytest
 
 from safeguarding.nlu.matching import DangerMatcher, EntityMatcher
 from safeguarding.nlu.patterns import PatternError, compile_pattern
-from safeguarding.nlu.text import fold, normalise
+from safeguarding.nlu.reading import Reader
+from safeguarding.nlu.text import fold, normalise, without_doubles
 
 
 @pytest.fixture(scope="module")
@@ -188,3 +189,29 @@ def test_two_signs_that_share_a_word_are_both_found(entities):
     assert [e["value"] for e in found] == ["more_than_one_phone", "unexplained_money_or_gifts"]
     spans = [(e["start"], e["end"]) for e in found]
     assert spans[0][1] <= spans[1][0]  # Rasa needs entities that do not overlap
+
+
+def test_the_reader_keeps_the_parents_places_for_every_token(nlp, content):
+    text = "Shes got 2 fones, she won\u2019t say"
+    doc, places = Reader(nlp, content).read(text)
+    assert [t.text for t in doc] == ["she", "is", "got", "2", "phones", ",", "she", "wo", "n't", "say"]
+    assert [text[start:end] for start, end in places] == [
+        "Shes", "Shes", "got", "2", "fones", ",", "she", "wo", "n\u2019t", "say"
+    ]  # fmt: skip
+    assert [t.lemma_ for t in doc][-3:] == ["wo", "not", "say"]
+
+
+def test_text_speak_inside_a_word_is_expanded_and_marks_inside_a_word_stay(nlp, content):
+    doc, _ = Reader(nlp, content).read("shes/hes on it 24/7")
+    assert [t.text for t in doc] == ["she", "is", "/", "he", "is", "on", "it", "24/7"]
+
+
+def test_both_matchers_read_a_message_the_same_way(entities, danger):
+    # A letter typed many times becomes the known word for both ("sonnnn" is "son").
+    assert danger.detect("a man is threatning to hurt my sonnnn").is_danger
+    assert [e["value"] for e in entities.extract("he has 2 phonesss")] == ["more_than_one_phone"]
+
+
+def test_spelling_keys_are_not_squeezing():
+    assert without_doubles("Helloo") == without_doubles("hello") == "helo"
+    assert normalise("helloooo", {}) == "helloo"

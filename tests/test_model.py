@@ -12,6 +12,8 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import classification_report, f1_score
 
+pytestmark = pytest.mark.model
+
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = [ROOT / "tests" / "sets" / f"nlu_{tier}.yml" for tier in ("dev", "frozen")]
 REPORT = ROOT / "results" / "nlu-heldout.json"

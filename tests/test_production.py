@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,8 @@ from tests.conftest import MODEL, ROOT
 from tests.test_storage import save_conversations, stored_senders
 from tests.test_web_pages import CHROMIUM_ARGS
 
+pytestmark = pytest.mark.system
+
 CONTENT = get_content()
 ERRORS = CONTENT.web["errors"]
 GATEWAY = CONTENT.web["gateway_errors"]
@@ -38,11 +41,16 @@ RESULTS = ROOT / "results"
 MARKER = "zebracrossing"
 
 
+def _secret_beginning_with_a_dash(size: int) -> str:
+    """A random secret such as 1 start in 64 makes: one that a command line could read as an option."""
+    return "-" + secrets.token_urlsafe(size)
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
     assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
     started = time.monotonic()
-    with Cluster(replicas=2) as running:
+    with Cluster(replicas=2, make_secret=_secret_beginning_with_a_dash) as running:
         running.start_seconds = time.monotonic() - started
         yield running
         RESULTS.mkdir(exist_ok=True)
@@ -167,6 +175,14 @@ def test_the_http_api_is_never_reachable_through_nginx(cluster):
         response = requests.get(f"{cluster.url}{path}", params={"token": cluster.api_token}, timeout=10)
         assert response.status_code == 404, path
         assert response.json() == {"error": GATEWAY["not_found"]}
+
+
+def test_secrets_beginning_with_a_dash_are_read_as_secrets(cluster):
+    secrets_made = [cluster.api_token, cluster.db_password, cluster.redis_password]
+    assert all(secret.startswith("-") for secret in secrets_made)
+    assert cluster.redis_run_id() and cluster.postgres_started_at()
+    url = f"{cluster.replica_url(1)}/status"
+    assert requests.get(url, params={"token": cluster.api_token}, timeout=10).status_code == 200
 
 
 def test_the_api_refuses_calls_without_the_token(cluster):

@@ -13,9 +13,11 @@ import pytest
 import requests
 import yaml
 
-from safeguarding.nlu.components import unavailable_text
+from safeguarding.rasa_patches import unavailable_text
 from tests.conftest import MODEL, ROOT
 from tests.servers import start_actions, start_rasa, stop
+
+pytestmark = pytest.mark.system
 
 
 class Assistant:

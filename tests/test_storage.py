@@ -32,6 +32,7 @@ def _say(port: int, sender: str, text: str) -> List[str]:
     return [reply.get("text", "") for reply in response.json()]
 
 
+@pytest.mark.system
 def test_a_conversation_goes_on_after_the_rasa_server_restarts(tmp_path):
     assert MODEL.exists(), f"{MODEL} is missing: run `make train`"
     database = tmp_path / "conversations.db"

@@ -101,7 +101,7 @@ def cross_reference_problems(content: Content) -> List[str]:
     orgs = content.organisations
     signs = content.warning_signs
     topics = content.topics
-    problems = []
+    problems: List[str] = []
 
     def check(where: str, ids: List[str], known: Dict[str, Any], what: str) -> None:
         problems.extend(f"{where}: unknown {what} '{i}'" for i in ids if i not in known)

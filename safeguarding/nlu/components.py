@@ -6,17 +6,9 @@ matchers compiled from the content files when the model is loaded.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-import re
 from typing import Any, Dict, Iterable, List, Set, Type
 
-import aiohttp
-import jsonschema
-import rasa.core.actions.action as rasa_action
-from rasa.core.channels.channel import OutputChannel
-from rasa.core.nlg import NaturalLanguageGenerator
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -25,17 +17,15 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, Event, UserUttered
-from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from safeguarding import rasa_patches
 from safeguarding.content.loader import get_content
 from safeguarding.nlu.language import LanguageCheck
 from safeguarding.nlu.matching import DangerMatcher, EntityMatcher
+from safeguarding.nlu.text import without_doubles
 
 DANGER_INTENT = "danger"
 CONFRONT_INTENT = "confront"
@@ -43,8 +33,6 @@ DANGER_KEY = "danger"
 FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
-_DOUBLES = re.compile(r"(.)\1+")
-logger = logging.getLogger(__name__)
 
 
 def _text(message: Message) -> str | None:
@@ -52,7 +40,26 @@ def _text(message: Message) -> str | None:
     return text if isinstance(text, str) and text.strip() and not text.startswith("/") else None
 
 
-class _LexiconComponent(GraphComponent):
+class _FromConfig(GraphComponent):
+    """A component made from its configuration alone: nothing to train, nothing to store."""
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Keep the configuration."""
+        self._config = config
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> GraphComponent:
+        """Create the component from its configuration."""
+        return cls(config)
+
+
+class _LexiconComponent(_FromConfig):
     """Shared set-up of the components that match the content files over lemmas."""
 
     matcher_class: Type[EntityMatcher] | Type[DangerMatcher]
@@ -62,26 +69,24 @@ class _LexiconComponent(GraphComponent):
         """SpacyNLP provides the lemmatizing pipeline."""
         return [SpacyNLP]
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> _LexiconComponent:
-        """Create the component; its matcher is compiled on first use."""
-        return cls()
-
-    def __init__(self) -> None:
-        """Start with no matcher."""
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Start with no matcher: it is compiled on first use."""
+        super().__init__(config)
         self._matcher: Any = None
 
-    def matcher(self, model: SpacyModel) -> Any:
-        """The matcher compiled from the content files with the model's pipeline."""
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        """Read each message with text through the matcher compiled with the model's pipeline."""
         if self._matcher is None:
             self._matcher = self.matcher_class(model.model, get_content())
-        return self._matcher
+        for message in messages:
+            text = _text(message)
+            if text is not None:
+                self.read(message, text, self._matcher)
+        return messages
+
+    def read(self, message: Message, text: str, matcher: Any) -> None:
+        """Add what the matcher finds in ``text`` to the message."""
+        raise NotImplementedError
 
 
 @DefaultV1Recipe.register(
@@ -92,16 +97,10 @@ class SignpostEntityExtractor(_LexiconComponent, EntityExtractorMixin):
 
     matcher_class = EntityMatcher
 
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        """Add the entities found in each message."""
-        matcher = self.matcher(model)
-        for message in messages:
-            text = _text(message)
-            if text is None:
-                continue
-            found = self.add_extractor_name(matcher.extract(text))
-            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
-        return messages
+    def read(self, message: Message, text: str, matcher: EntityMatcher) -> None:
+        """Add the entities found in the message."""
+        found = self.add_extractor_name(matcher.extract(text))
+        message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -118,38 +117,27 @@ class DangerDetector(_LexiconComponent):
 
     matcher_class = DangerMatcher
 
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        """Override the intent of every message the lexicon matches."""
-        matcher = self.matcher(model)
-        for message in messages:
-            text = _text(message)
-            if text is None:
-                continue
-            result = matcher.detect(text)
-            found = {
-                "kinds": list(result.kinds),
-                "confront": result.confront,
-                "classifier_intent": _intent_name(message),
-            }
-            message.set(DANGER_KEY, found, add_to_output=True)
-            if result.is_danger:
-                _override_intent(message, DANGER_INTENT)
-            elif result.confront and _intent_name(message) != DANGER_INTENT:
-                _override_intent(message, CONFRONT_INTENT)
-        return messages
-
-
-def _squeeze(word: str) -> str:
-    """Lower-case a word and drop repeated letters: "Helloo" and "hello" are both "helo"."""
-    return _DOUBLES.sub(r"\1", word.lower())
+    def read(self, message: Message, text: str, matcher: DangerMatcher) -> None:
+        """Override the intent of the message when the lexicon matches."""
+        result = matcher.detect(text)
+        found = {
+            "kinds": list(result.kinds),
+            "confront": result.confront,
+            "classifier_intent": _intent_name(message),
+        }
+        message.set(DANGER_KEY, found, add_to_output=True)
+        if result.is_danger:
+            _override_intent(message, DANGER_INTENT)
+        elif result.confront and _intent_name(message) != DANGER_INTENT:
+            _override_intent(message, CONFRONT_INTENT)
 
 
 def _words(tokens: Iterable[Token]) -> Set[str]:
-    """Squeezed forms and lemmas of the tokens that hold a letter or digit."""
+    """Spelling keys (text.without_doubles) of the tokens that hold a letter or digit, and of their lemmas."""
     words = set()
     for token in tokens:
         if any(c.isalnum() for c in token.text):
-            words.update({_squeeze(token.text), _squeeze(token.lemma or token.text)})
+            words.update({without_doubles(token.text), without_doubles(token.lemma or token.text)})
     return words
 
 
@@ -219,25 +207,6 @@ class UnknownWordsFallback(GraphComponent):
         return messages
 
 
-class _FromConfig(GraphComponent):
-    """A component made from its configuration alone: nothing to train, nothing to store."""
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Keep the configuration."""
-        self._config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        """Create the component from its configuration."""
-        return cls(config)
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class OtherLanguageIntent(_FromConfig):
     """A message in another language than English gets ``intent``: the reply says the assistant reads English.
@@ -294,120 +263,6 @@ class NamedSignIntent(_FromConfig):
         return messages
 
 
-def _replied_this_turn(tracker: DialogueStateTracker, text: str) -> bool:
-    """True when ``text`` was already sent since the parent's last message."""
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            return False
-        if isinstance(event, BotUttered) and event.text == text:
-            return True
-    return False
-
-
-def unavailable_text() -> str:
-    """What the parent is told when the action server cannot answer (content/guidance.yml)."""
-    content = get_content()
-    phone = content.organisation(content.directory["person_service"])["phone"]
-    return content.guidance["formats"]["assistant_unavailable"].format(phone=phone)
-
-
-def _guard_remote_actions() -> None:
-    """When a custom action cannot run, send a short reply with 999 and the helpline instead of nothing."""
-    original = rasa_action.RemoteAction.run
-    if getattr(original, "guarded", False):
-        return
-
-    async def run(
-        self: rasa_action.RemoteAction,
-        output_channel: OutputChannel,
-        nlg: NaturalLanguageGenerator,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-    ) -> List[Event]:
-        try:
-            return await original(self, output_channel, nlg, tracker, domain)
-        except rasa_action.ActionExecutionRejection:
-            raise
-        except (RasaException, asyncio.TimeoutError, aiohttp.ClientError) as error:
-            logger.error(f"The action server could not run '{self.name()}': {type(error).__name__}")
-            text = unavailable_text()
-            if _replied_this_turn(tracker, text):
-                return []
-            return [BotUttered(text)]
-
-    run.guarded = True  # type: ignore[attr-defined]
-    rasa_action.RemoteAction.run = run  # type: ignore[method-assign]
-
-
-def _validate_action_results_once_compiled() -> None:
-    """Check each action server answer against Rasa's schema without re-checking the schema itself.
-
-    Rasa 3.6 calls ``jsonschema.validate`` for every custom action, which
-    first checks the (constant) schema against the JSON Schema meta-schema:
-    that took most of the time of a message. The answer is still validated,
-    with the same schema and the same error, by a validator built once.
-    """
-    if getattr(rasa_action.RemoteAction._validate_action_result, "compiled", False):
-        return
-    validator = jsonschema.validators.validator_for(rasa_action.RemoteAction.action_response_format_spec())
-    checker = validator(rasa_action.RemoteAction.action_response_format_spec())
-
-    def validate(self: rasa_action.RemoteAction, result: Dict[str, Any]) -> bool:
-        error = jsonschema.exceptions.best_match(checker.iter_errors(result))
-        if error is None:
-            return True
-        error.message += (
-            f". Failed to validate Action server response from API, make sure your response from the "
-            f"Action endpoint is valid. For more information about the format visit "
-            f"{rasa_action.DOCS_BASE_URL}/custom-actions"
-        )
-        raise error
-
-    validate.compiled = True  # type: ignore[attr-defined]
-    rasa_action.RemoteAction._validate_action_result = validate  # type: ignore[method-assign]
-
-
-@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class ActionServerTimeout(GraphComponent):
-    """How the Rasa server copes with a slow or stopped action server.
-
-    Rasa 3.6 waits 300 s for a custom action, and when the action server is
-    down it drops that action's messages silently. This component, configured
-    in config.yml, makes the wait ``seconds`` long, and makes a failed action
-    send a short reply with 999 and the NSPCC Helpline instead of nothing. The
-    999 reply itself is a domain response and never waits for the action
-    server. It also validates the action server's answers with a validator
-    built once, instead of Rasa's per-call schema check.
-    """
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """Wait ten seconds by default."""
-        return {"seconds": 10}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ActionServerTimeout:
-        """Apply the timeout and the reply on failure to every custom action call of this server."""
-        rasa_action.DEFAULT_REQUEST_TIMEOUT = float(config["seconds"])
-        _guard_remote_actions()
-        _validate_action_results_once_compiled()
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Leave messages as they are."""
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Leave training data as it is."""
-        return training_data
-
-
 def _intent_name(message: Message) -> str | None:
     return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
 
@@ -417,3 +272,31 @@ def _override_intent(message: Message, name: str) -> None:
     intent = {INTENT_NAME_KEY: name, "confidence": 1.0}
     message.set(INTENT, intent, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class RasaPatches(_FromConfig):
+    """The config.yml entry that applies safeguarding/rasa_patches.py whenever the model is loaded.
+
+    It is registered as a featuriser only because every pipeline entry needs a
+    kind; it leaves messages and training data as they are.
+    ``action_server_timeout`` is how many seconds a custom action may take.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Wait ten seconds for the action server by default."""
+        return {"action_server_timeout": 10}
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Apply the patches (Rasa makes this component when it trains or loads the model)."""
+        super().__init__(config)
+        rasa_patches.apply(config["action_server_timeout"])
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Leave messages as they are."""
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Leave training data as it is."""
+        return training_data

@@ -1,12 +1,12 @@
 """Deterministic matchers over lemmas: entities for signposting, and danger.
 
 Both are built from the content files and a spaCy pipeline (the assistant's
-own lemmatizing pipeline inside Rasa, or any English pipeline in tests).
+own lemmatizing pipeline inside Rasa, or any English pipeline in tests), and
+both read a message the same way (reading.py).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Set, Tuple
 
@@ -17,16 +17,9 @@ from spacy.util import filter_spans
 
 from safeguarding.content.loader import Content
 from safeguarding.nlu.patterns import compile_patterns
-from safeguarding.nlu.text import fold, normalise, squeeze
+from safeguarding.nlu.reading import Reader, pattern_words
 
 Entity = Dict[str, Any]
-# Where a word is in the parent's text: (start, end).
-Place = Tuple[int, int]
-
-_CHUNK = re.compile(r"\S+")
-# A whitespace-separated chunk: leading marks, the word, trailing marks.
-_EDGES = re.compile(r"^([^\w']*)(.*?)([^\w']*)$", re.DOTALL)
-_PATTERN_WORD = re.compile(r"[a-z0-9']+")
 
 
 def _add(
@@ -108,16 +101,11 @@ class Negation:
         return False
 
 
-def _pattern_words(pattern: str) -> Set[str]:
-    return set(_PATTERN_WORD.findall(pattern.lower()))
-
-
 class EntityMatcher:
     """Finds topics, organisations and warning signs a parent names.
 
-    The parent's text is folded, split into words, and each word squeezed
-    ("sooo") and expanded from text-speak ("fones", "shes", "doesnt"); the
-    words are matched as a spaCy Doc, and every word keeps the place of the
+    The message is read as reading.py says (text-speak such as "fones",
+    "shes" and "doesnt" expanded), and every word keeps the place of the
     parent's word it came from, so spans are given in the parent's own text
     and Rasa shows exactly which words were recognised. Warning signs the
     parent denies ("he doesn't have two phones") are left out.
@@ -126,79 +114,34 @@ class EntityMatcher:
     def __init__(self, nlp: Language, content: Content) -> None:
         """Compile the keywords, aliases and sign phrases of the content files."""
         self._nlp = nlp
+        self._reader = Reader(nlp, content)
         self._matcher = Matcher(nlp.vocab)
         self._except = Matcher(nlp.vocab)
         lexicon = content.lexicon
         groups = lexicon["groups"]
-        self._text_speak: Dict[str, str] = lexicon["text_speak"]
         self._negation = Negation.from_lexicon(nlp, lexicon)
         # Patterns whose own words deny something ("not let me see * phone"),
         # and those that presuppose a denial before them ("usual friends * anymore").
         self._negative_patterns: Set[str] = set()
         self._denial_patterns: Set[str] = set()
-        speak = self._text_speak
-        patterns: List[str] = []
+        speak = self._reader.text_speak
         for topic_id, topic in content.topics.items():
             _add(self._matcher, nlp, f"topic|{topic_id}", topic["keywords"], groups, speak)
-            patterns += topic["keywords"]
         for org_id, org in content.organisations.items():
             _add(self._matcher, nlp, f"organisation|{org_id}", org["aliases"], groups, speak)
-            patterns += org["aliases"]
         negation = self._negation
         denials = negation.words | negation.next_word_only
         for sign_id, sign in content.warning_signs.items():
             for index, pattern in enumerate(sign["patterns"]):
                 key = f"warning_sign|{sign_id}|{index}"
                 _add(self._matcher, nlp, key, [pattern], groups, speak)
-                words = _pattern_words(pattern)
+                words = pattern_words(pattern)
                 if words & denials:
                     self._negative_patterns.add(key)
                 if words & negation.in_patterns:
                     self._denial_patterns.add(key)
             if sign.get("except"):
                 _add(self._except, nlp, sign_id, sign["except"], groups, speak)
-            patterns += sign["patterns"] + sign.get("except", [])
-        self._known = _known_words(nlp, patterns, groups, speak)
-        self._expansions = {
-            word: [token.text for token in nlp.make_doc(expansion)] for word, expansion in speak.items()
-        }
-
-    def words(self, text: str) -> Tuple[Doc, List[Place]]:
-        """The normalised words of ``text`` as a processed Doc, and each word's place in ``text``."""
-        folded = fold(text)
-        words: List[str] = []
-        spaces: List[bool] = []
-        places: List[Place] = []
-        for token, start, end in self._tokens(folded):
-            word = squeeze(token, self._known)
-            pieces = self._expansions.get(word, [word])
-            for index, piece in enumerate(pieces):
-                words.append(piece)
-                places.append((start, end))
-                spaces.append(index < len(pieces) - 1 or folded[end : end + 1].isspace())
-        doc = Doc(self._nlp.vocab, words=words, spaces=spaces)
-        return self._nlp(doc), places
-
-    def _tokens(self, folded: str) -> Iterable[Tuple[str, int, int]]:
-        """The tokenizer's tokens of the folded text with their places.
-
-        A whole word that is text-speak stays one token: the tokenizer would
-        split "shes" and "gonna" before they could be looked up.
-        """
-        for chunk in _CHUNK.finditer(folded):
-            match = _EDGES.match(chunk.group())
-            assert match is not None  # the pattern matches any string
-            lead, core, trail = match.groups()
-            whole = bool(core) and squeeze(core, self._known) in self._text_speak
-            parts = [(lead, False), (core, True), (trail, False)] if whole else [(chunk.group(), False)]
-            at = chunk.start()
-            for part, is_word in parts:
-                if is_word:
-                    yield part, at, at + len(part)
-                elif part:
-                    for token in self._nlp.tokenizer(part):
-                        yield token.text, at + token.idx, at + token.idx + len(token.text)
-                at += len(part)
 
     def _is_denied(self, doc: Doc, key: str, start: int, end: int) -> bool:
         """True when the parent denies the sign matched by pattern ``key`` at ``doc[start:end]``."""
@@ -208,7 +151,7 @@ class EntityMatcher:
 
     def extract(self, text: str) -> List[Entity]:
         """Return the entities in ``text``, longest match first where they overlap."""
-        doc, places = self.words(text)
+        doc, places = self._reader.read(text)
         strings = self._nlp.vocab.strings
         excepted = [(strings[key], start, end) for key, start, end in self._except(doc)]
         spans = []
@@ -253,24 +196,6 @@ def _resolve_overlaps(spans: List[Span]) -> List[Span]:
     return kept
 
 
-def _known_words(
-    nlp: Language, patterns: Iterable[str], groups: Mapping[str, List[str]], text_speak: Mapping[str, str]
-) -> FrozenSet[str]:
-    """Words squeezing may produce: the content's own words and the lemmatizer's."""
-    known: Set[str] = set(text_speak)
-    for pattern in patterns:
-        known |= _pattern_words(pattern)
-    for words in groups.values():
-        known.update(words)
-    for expansion in text_speak.values():
-        known.update(expansion.split())
-    if "lemmatizer" in nlp.pipe_names:
-        lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
-        if lookups is not None and lookups.has_table("lemma_lookup"):
-            known.update(lookups.get_table("lemma_lookup").values())
-    return frozenset(known)
-
-
 def _whole_words(text: str, start: int, end: int) -> Tuple[int, int]:
     """Widen a span to whole words ("won't", not "n't")."""
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'’"):
@@ -304,20 +229,21 @@ class DangerMatcher:
     def __init__(self, nlp: Language, content: Content) -> None:
         """Compile the danger lexicon; the kinds keep the order of the file."""
         self._nlp = nlp
-        self._text_speak = content.lexicon["text_speak"]
+        self._reader = Reader(nlp, content)
         self._order = list(content.danger["kinds"])
         self._matcher = Matcher(nlp.vocab)
         self._except = Matcher(nlp.vocab)
         groups = content.lexicon["groups"]
+        speak = self._reader.text_speak
         for kind_id, kind in content.danger["kinds"].items():
-            _add(self._matcher, nlp, kind_id, kind["patterns"], groups)
+            _add(self._matcher, nlp, kind_id, kind["patterns"], groups, speak)
             if kind.get("except"):
-                _add(self._except, nlp, kind_id, kind["except"], groups)
-        _add(self._matcher, nlp, "confront", content.danger["confront"]["patterns"], groups)
+                _add(self._except, nlp, kind_id, kind["except"], groups, speak)
+        _add(self._matcher, nlp, "confront", content.danger["confront"]["patterns"], groups, speak)
 
     def detect(self, text: str) -> DangerResult:
-        """Match the normalised message against every kind of danger."""
-        doc = self._nlp(normalise(text, self._text_speak))
+        """Match the message, read as the entity matcher reads it, against every kind of danger."""
+        doc = self._reader.read(text).doc
         strings = self._nlp.vocab.strings
         found = {strings[match_id] for match_id, _, _ in self._matcher(doc)}
         cancelled = {strings[match_id] for match_id, _, _ in self._except(doc)}

@@ -74,6 +74,8 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
 class ConversationStore(SQLTrackerStore):
     """Rasa's SQL tracker store, on the database the environment names, with a retention period."""
 
+    engine: sa.engine.Engine
+
     def __init__(
         self,
         domain: Domain | None = None,

@@ -1,0 +1,1 @@
+"""Where conversations and locks are kept, and for how long."""
