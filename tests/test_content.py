@@ -156,3 +156,60 @@ def test_the_offline_signs_of_the_source_text_are_recognised(nlp, content):
 def test_each_point_of_the_source_text_is_in_the_guidance(content, point):
     text = re.sub(r"\s+", " ", yaml.safe_dump(content.guidance, width=10_000))
     assert point.lower() in text.lower()
+
+
+# --- Sexual images of a child: never screenshot, save, copy or forward -------
+
+_COPY = re.compile(r"\b(screenshots?|screenshotting|screen ?grab\w*|sav(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|forward\w*)\b")
+_IMAGE = re.compile(r"\b(images?|photos?|pictures?|pics?|nudes?|videos?|selfies?)\b")
+_NEVER = re.compile(r"\b(never|do not|don't|must not)\b")
+# Keys whose strings are patterns the matchers read, not text anyone is shown.
+_NOT_SHOWN = {"patterns", "except", "keywords", "aliases", "ignore_words", "languages", "groups", "text_speak"}
+
+
+def image_copying_advice(text: str) -> list[str]:
+    """Sentences that tell someone to screenshot, save, copy or forward an image, other than "never" ones."""
+    sentences = re.split(r"(?<=[.!?;:])\s+|\n+", text.lower().replace("\u2019", "'"))
+    return [s for s in sentences if _COPY.search(s) and _IMAGE.search(s) and not _NEVER.search(s)]
+
+
+def shown_strings(data, key: str = "") -> list[str]:
+    """Every string in a content file that a parent or staff member can read."""
+    if key in _NOT_SHOWN:
+        return []
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in shown_strings(v, str(k))]
+    if isinstance(data, list):
+        return [s for item in data for s in shown_strings(item, key)]
+    return [data] if isinstance(data, str) else []
+
+
+def domain_texts() -> list[str]:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return [v["text"] for variants in domain["responses"].values() for v in variants if "text" in v]
+
+
+def test_the_image_check_catches_advice_to_copy_an_image():
+    assert image_copying_advice("Keep evidence. Screenshot the image, with dates.")
+    assert image_copying_advice("Save the photos she was sent and forward them to the police.")
+    assert not image_copying_advice("Never screenshot, save or forward the image, not even to report it.")
+    assert not image_copying_advice("Keep the messages. You can screenshot the messages themselves.")
+
+
+def test_no_text_advises_copying_a_sexual_image(content):
+    texts = domain_texts()
+    for name in ("guidance", "danger", "directory", "web"):
+        texts += shown_strings(getattr(content, name))
+    assert len(texts) > 200
+    advice = [sentence for text in texts for sentence in image_copying_advice(text)]
+    assert advice == []
+
+
+@pytest.mark.parametrize("kind", ["sexual_abuse", "sextortion"])
+def test_image_kinds_say_never_copy_the_image_and_keep_the_device(content, kind):
+    steps = " ".join(content.danger["kinds"][kind]["steps"])
+    assert "Never screenshot, save, copy or forward" in steps
+    assert "offence, for parents too" in steps
+    assert "Keep the device and the conversation" in steps
+    assert "usernames, profile links and dates" in steps
+    assert "CEOP or the police where it is" in steps
