@@ -77,7 +77,9 @@ class ActionListWarningSigns(Action):
             f"{fmt('offline_heading')}\n{offline}"
         )
         if topic_id in (None, "grooming", "sexual_exploitation"):
-            text += "\n\n" + fmt("more_reading", **guidance["more_reading"])
+            reading = guidance["more_reading"]
+            url = content().organisation(reading["service"])["url"]
+            text += "\n\n" + fmt("more_reading", title=reading["title"], url=url)
         reply(
             dispatcher,
             tracker,

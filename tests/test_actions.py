@@ -102,7 +102,8 @@ def test_warning_signs_list_the_five_online_signs_and_the_offline_ones():
     ):
         assert label in text
     assert "not all, or even most, grooming happens online" in text
-    assert "parentinfo.org" in text and "may no longer be kept up" in text
+    assert "Read more: online safety advice for parents from CEOP Education (https://www.ceopeducation.co.uk/)" in text
+    assert "parentinfo" not in text.lower()
 
 
 def test_radicalisation_signs_leave_out_signs_that_do_not_apply():
@@ -133,7 +134,7 @@ def test_what_to_do_has_the_calm_steps_and_never_confront():
     ("topic", "names", "absent"),
     [
         ("radicalisation", ["ACT Early Support Line", "Educate Against Hate"], "Quilliam"),
-        ("gangs", ["Crimestoppers", "Missing People SafeCall"], "Gangs Unite"),
+        ("gangs", ["Crimestoppers", "Missing People (including SafeCall)"], "Gangs Unite"),
         ("grooming", ["NSPCC Helpline", "CEOP"], "Quilliam"),
     ],
 )
@@ -146,10 +147,11 @@ def test_help_names_one_or_two_services_for_the_topic(topic, names, absent):
     assert text.count("\n\n") == 2  # intro and two services
 
 
-def test_help_shows_numbers_hours_and_a_caveat_for_unconfirmed_services():
+def test_help_shows_numbers_hours_and_what_to_use_when_hours_are_unconfirmed():
     text = texts(run(ActionSignpostHelp(), tracker("ask_help", entities=[ent("topic", "gangs")]))[0])
     assert "Phone 0800 555 111 (open 24/7)" in text
-    assert "Please check before relying on this" in text  # SafeCall is unconfirmed
+    assert "Phone 116 000 (opening hours not confirmed: check their website) · text 116 000" in text
+    assert "If you can't get through: Police non-emergency number, 101 (open 24/7)." in text
 
 
 def test_report_grooming_goes_to_ceop():
@@ -167,7 +169,8 @@ def test_report_extremism_goes_to_act_early_and_the_hotline():
 def test_a_person_means_the_nspcc_helpline_only():
     text = texts(run(ActionSignpostPerson(), tracker("ask_human"))[0])
     assert "0808 800 5000" in text
-    assert "check their website for opening hours" in text
+    assert "opening hours not confirmed: check their website" in text
+    assert "If you can't get through: Police non-emergency number, 101 (open 24/7)." in text
     assert "Childline" not in text
 
 
