@@ -102,7 +102,10 @@ def test_warning_signs_list_the_five_online_signs_and_the_offline_ones():
     ):
         assert label in text
     assert "not all, or even most, grooming happens online" in text
-    assert "Read more: online safety advice for parents from CEOP Education (https://www.ceopeducation.co.uk/)" in text
+    reading = (
+        "Read more: online safety advice for parents from CEOP Education (https://www.ceopeducation.co.uk/)"
+    )
+    assert reading in text
     assert "parentinfo" not in text.lower()
 
 
