@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Dict, List
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -103,3 +103,30 @@ class ActionDescribeOrganisation(TimedAction):
                 text += f"\n\n{fmt('closed_instead')}\n\n{instead}"
             reply(dispatcher, tracker, text)
         return [SlotSet("organisation", named[0])]
+
+
+def what_happens(org: Dict[str, Any]) -> str:
+    """What a parent can expect when they contact a service: anonymity, who answers, what next."""
+    return fmt("what_happens", name=org["name"], **org["what_happens"])
+
+
+class ActionExplainWhatHappens(Action):
+    """Say what happens when a parent calls or reports: the service named, else the topic's report route."""
+
+    def name(self) -> str:
+        return "action_explain_what_happens"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        orgs = content().organisations
+        named = [o for o in entity_values(tracker, "organisation") if o in orgs]
+        if not named and tracker.get_slot("organisation") in orgs:
+            named = [tracker.get_slot("organisation")]
+        topic_id = current_topic(tracker) or "grooming"
+        chosen = named[:2] or content().topic(topic_id)["report"]
+        live = [org for org in content().live_organisations(chosen) if "what_happens" in org]
+        text = "\n\n".join([fmt("what_happens_intro"), *(what_happens(org) for org in live)])
+        buttons = [button("report", "ask_report"), button("talk_to_person", "ask_human")]
+        reply(dispatcher, tracker, text, buttons)
+        return [SlotSet("topic", topic_id)] if not named else []

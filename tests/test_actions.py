@@ -247,3 +247,40 @@ def test_once_danger_was_raised_every_reply_keeps_the_999_line():
         before = texts(run(action, tracker("ask_help"))[0])
         after = texts(run(action, tracker("ask_help", slots={"danger_raised": True}))[0])
         assert after == f"{before}\n\nRemember: if a child is in immediate danger, call 999."
+
+
+def test_what_happens_when_a_parent_reports_grooming_is_said():
+    from actions.signposts import ActionExplainWhatHappens
+
+    messages, events = run(
+        ActionExplainWhatHappens(), tracker("ask_what_happens", "what happens if i report it")
+    )
+    text = texts(messages)
+    assert text.startswith("Here is what happens when you contact them:")
+    assert "*CEOP (Child Exploitation and Online Protection, National Crime Agency)*" in text
+    assert "Can you stay anonymous? No: CEOP is part of law enforcement" in text
+    assert "Who answers: A Child Protection Advisor reads every report." in text
+    assert "What happens next: They contact you as quickly as the risk to the child needs" in text
+    assert events == [SlotSet("topic", "grooming")]
+
+
+def test_what_happens_for_a_named_service():
+    from actions.signposts import ActionExplainWhatHappens
+
+    t = tracker(
+        "ask_what_happens", "what happens if i call crimestoppers", [ent("organisation", "crimestoppers")]
+    )
+    text = texts(run(ActionExplainWhatHappens(), t)[0])
+    assert "*Crimestoppers*" in text and "Can you stay anonymous? Yes, always" in text
+    assert "CEOP" not in text
+
+
+@pytest.mark.parametrize(
+    ("org_id", "instead"), [("gangs_unite", "St Giles Trust"), ("parent_info", "CEOP Education")]
+)
+def test_inactive_services_are_explained_with_what_replaces_them_and_never_linked(org_id, instead):
+    t = tracker("ask_organisation", entities=[ent("organisation", org_id)])
+    text = texts(run(ActionDescribeOrganisation(), t)[0])
+    assert "has shown no sign of running since about 20" in text
+    assert instead in text
+    assert "gangsunitecic" not in text and "parentinfo" not in text and "http://" not in text
