@@ -28,7 +28,7 @@ WEB_PORT := 8080
 RASA_PORT := 5005
 ORIGIN := http://127.0.0.1:$(WEB_PORT)
 
-.PHONY: install spacy train site browser services cluster forget run shell actions parse validate test test-stories lint bench clean
+.PHONY: install spacy train site browser services cluster forget content-review run shell actions parse validate test test-stories lint bench clean
 
 install: $(VENV)/.installed
 
@@ -93,6 +93,11 @@ cluster: train services $(NODE_MODULES)
 # Delete stored conversations with no message for longer than retention_days (endpoints.yml).
 forget: install
 	$(PY) -m safeguarding.stores --endpoints endpoints.yml $(if $(DAYS),--days $(DAYS))
+
+# List directory entries whose last check is older than review_after_months
+# (content/organisations.yml), or MONTHS: `make content-review MONTHS=3`.
+content-review: install
+	$(PY) scripts/content_review.py $(if $(MONTHS),--months $(MONTHS))
 
 actions: install
 	$(RASA) run actions --actions actions --port 5055
