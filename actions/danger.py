@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import TimedAction, bullets, content, current_topic, describe_services, fmt
+from actions.replies import TimedAction, addressed, bullets, content, current_topic, describe_services, fmt
 
 MAX_SERVICES = 2
 
@@ -40,5 +40,5 @@ class ActionDangerFollowup(TimedAction):
             f"{fmt('danger_services')}\n\n{describe_services(services, self.clock())}\n\n"
             f"{fmt('danger_steps')}\n{bullets(steps)}"
         )
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=addressed(tracker, text))
         return [SlotSet("danger_raised", True)]

@@ -14,7 +14,7 @@ from typing import Any, Dict, Iterable, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from safeguarding import hours
+from safeguarding import askers, hours
 from safeguarding.content import Content, get_content
 
 Button = Dict[str, str]
@@ -62,10 +62,33 @@ def triage_text(key: str, /, **values: Any) -> str:
     return content().guidance["triage"][key].format(**values)
 
 
+def addressed(tracker: Tracker, text: str, always_note: bool = False) -> str:
+    """Word a reply for who is asking: a relative or friend, or school staff, get their note and words.
+
+    The note is said when the parent's latest message is the first to name
+    them (and whenever ``always_note``); parents' replies are unchanged.
+    """
+    said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    latest = tracker.latest_message.get("text") or ""
+    if not said or said[-1] != latest:
+        said.append(latest)
+    asker_id, first = askers.asker_in_conversation(said, content())
+    if asker_id is None:
+        return text
+    asker = content().guidance["askers"][asker_id]
+    text = askers.address(text, asker)
+    return f"{asker['note']}\n\n{text}" if first or always_note else text
+
+
 def reply(
-    dispatcher: CollectingDispatcher, tracker: Tracker, text: str, buttons: List[Button] | None = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    text: str,
+    buttons: List[Button] | None = None,
+    always_note: bool = False,
 ) -> None:
-    """Send a reply; once a parent has told of danger, it keeps the 999 line."""
+    """Send a reply worded for who is asking; once a parent has told of danger, it keeps the 999 line."""
+    text = addressed(tracker, text, always_note)
     if tracker.get_slot("danger_raised"):
         text = f"{text}\n\n{fmt('danger_reminder')}"
     dispatcher.utter_message(text=text, buttons=buttons or [])

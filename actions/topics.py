@@ -107,5 +107,6 @@ class ActionExplainWhatToDo(Action):
             tracker,
             f"{fmt('what_to_do_intro')}\n{steps}",
             [button("report", "ask_report"), button("talk_to_person", "ask_human")],
+            always_note=True,
         )
         return []

@@ -271,7 +271,7 @@ class ActionTriageSummary(TimedAction):
         triage = Triage.from_tracker(tracker)
         kinds = point_to(triage.noticed)
         topic = [SlotSet("topic", kinds[0])] if kinds else []
-        reply(dispatcher, tracker, summary(triage, self.clock()))
+        reply(dispatcher, tracker, summary(triage, self.clock()), always_note=True)
         if tracker.latest_message.get("intent", {}).get("name") == "goodbye":
             dispatcher.utter_message(response="utter_goodbye")
         return [SlotSet("triage_answer", None), *topic]

@@ -284,3 +284,68 @@ def test_inactive_services_are_explained_with_what_replaces_them_and_never_linke
     assert "has shown no sign of running since about 20" in text
     assert instead in text
     assert "gangsunitecic" not in text and "parentinfo" not in text and "http://" not in text
+
+
+# --- Relatives, friends and school staff -------------------------------------
+
+
+def _user(text: str) -> Dict[str, Any]:
+    return {"event": "user", "text": text}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my friend's son has two phones what do i do",
+        "what should i do about my niece",
+        "im worried about my friends daughter",
+    ],
+)
+def test_a_relative_or_friend_gets_the_same_steps_addressed_to_them(message):
+    parent = texts(run(ActionExplainWhatToDo(), tracker("ask_what_to_do", "what should i do"))[0])
+    text = texts(run(ActionExplainWhatToDo(), tracker("ask_what_to_do", message))[0])
+    assert text.startswith("You don't have to be their parent to act, and the same advice applies to you.")
+    assert "tell the child's parent or carer, unless you think they may be part of the harm" in text
+    assert "your child" not in text and "put you and the child at risk" in text
+    assert text.endswith(parent.replace("your child", "the child"))
+    assert "designated safeguarding lead" not in text
+
+
+@pytest.mark.parametrize("message", ["a pupil in my class has two phones", "what should i do as his teacher"])
+def test_school_staff_are_pointed_to_their_designated_safeguarding_lead(message):
+    text = texts(run(ActionExplainWhatToDo(), tracker("ask_what_to_do", message))[0])
+    assert text.startswith("As school staff, tell your school's designated safeguarding lead (DSL) today")
+    assert "If a child is in immediate danger, call 999" in text
+    assert "Never confront a potential abuser yourself" in text
+
+
+def test_a_parent_gets_no_asker_note():
+    text = texts(
+        run(ActionExplainWhatToDo(), tracker("ask_what_to_do", "my daughter's teacher mentioned it"))[0]
+    )
+    assert text.startswith("What you can do:")
+    assert "your child" in text
+
+
+def test_the_asker_is_remembered_and_their_note_said_once_outside_what_to_do():
+    events = [_user("my nephew has a second phone"), _user("who can help")]
+    t = Tracker(
+        "p", {}, {"text": "who can help", "intent": {"name": "ask_help"}}, events, False, None, {}, ""
+    )
+    text = texts(run(ActionSignpostHelp(), t)[0])
+    assert text.startswith("These can help with grooming:")  # the note came with the first reply
+    t = Tracker(
+        "p", {}, {"text": "my nephew has a second phone", "entities": []}, events[:1], False, None, {}, ""
+    )
+    assert texts(run(ActionSignpostHelp(), t)[0]).startswith("You don't have to be their parent to act")
+
+
+def test_school_staff_get_the_dsl_line_after_danger_too():
+    t = tracker(
+        "danger",
+        "a pupil in my class is meeting a man from snapchat tonight",
+        danger={"kinds": ["meeting_online_contact"]},
+    )
+    text = texts(run(ActionDangerFollowup(), t)[0])
+    assert text.startswith("As school staff, tell your school's designated safeguarding lead (DSL) today")
+    assert "Keep the child with you" in text
