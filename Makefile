@@ -33,7 +33,7 @@ RASA_PORT := 5005
 ORIGIN := http://127.0.0.1:$(WEB_PORT)
 
 .PHONY: help install spacy train site browser services cluster forget run shell actions parse validate \
-  test test-unit test-model test-system test-stories lint bench tiers blind clean
+  test test-unit test-model test-system test-stories lint bench tiers blind content-review clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets, one line each
@@ -102,6 +102,11 @@ cluster: train services $(NODE_MODULES) ## two replicas behind nginx on 127.0.0.
 # Delete stored conversations with no message for longer than retention_days (endpoints.yml).
 forget: install ## delete conversations older than retention_days (DAYS=n to override)
 	$(PY) -m safeguarding.storage.conversations --endpoints endpoints.yml $(if $(DAYS),--days $(DAYS))
+
+# List directory entries whose last check is older than review_after_months
+# (content/organisations.yml), or MONTHS: `make content-review MONTHS=3`.
+content-review: install ## list directory entries due a fresh check (MONTHS=n to override)
+	$(PY) scripts/content_review.py $(if $(MONTHS),--months $(MONTHS))
 
 actions: install ## run the action server alone on port 5055
 	$(RASA) run actions --actions actions --port 5055

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import bullets, content, current_topic, describe_services, fmt
+from actions.replies import TimedAction, addressed, bullets, content, current_topic, describe_services, fmt
 
 MAX_SERVICES = 2
 
@@ -24,7 +24,7 @@ def danger_kinds(tracker: Tracker) -> List[str]:
     return [topic_kind or danger["fallback_kind"]]
 
 
-class ActionDangerFollowup(Action):
+class ActionDangerFollowup(TimedAction):
     """Add the one or two services and the safety steps for the kind of danger."""
 
     def name(self) -> str:
@@ -37,8 +37,8 @@ class ActionDangerFollowup(Action):
         services = list(dict.fromkeys(s for kind in kinds for s in kind["services"]))[:MAX_SERVICES]
         steps = list(dict.fromkeys(step for kind in kinds for step in kind["steps"]))
         text = (
-            f"{fmt('danger_services')}\n\n{describe_services(services)}\n\n"
+            f"{fmt('danger_services')}\n\n{describe_services(services, self.clock())}\n\n"
             f"{fmt('danger_steps')}\n{bullets(steps)}"
         )
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=addressed(tracker, text))
         return [SlotSet("danger_raised", True)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -9,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import (
+    TimedAction,
     button,
     content,
     current_topic,
@@ -19,20 +21,21 @@ from actions.replies import (
     payload,
     reply,
 )
+from safeguarding.content.loader import NOT_OFFERED
 
 
 def _signpost(
-    dispatcher: CollectingDispatcher, tracker: Tracker, role: str, intro: str
+    dispatcher: CollectingDispatcher, tracker: Tracker, role: str, intro: str, now: datetime.datetime
 ) -> List[Dict[str, Any]]:
     """Send the one or two services the topic lists for a role (help or report)."""
     topic_id = current_topic(tracker) or "grooming"
     topic = content().topic(topic_id)
-    text = f"{fmt(intro, topic=topic['name'].lower())}\n\n{describe_services(topic[role])}"
+    text = f"{fmt(intro, topic=topic['name'].lower())}\n\n{describe_services(topic[role], now)}"
     reply(dispatcher, tracker, text, [button("talk_to_person", "ask_human")])
     return [SlotSet("topic", topic_id)]
 
 
-class ActionSignpostHelp(Action):
+class ActionSignpostHelp(TimedAction):
     """Name the one or two services that help with the topic."""
 
     def name(self) -> str:
@@ -41,10 +44,10 @@ class ActionSignpostHelp(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        return _signpost(dispatcher, tracker, "help", "help_intro")
+        return _signpost(dispatcher, tracker, "help", "help_intro", self.clock())
 
 
-class ActionSignpostReport(Action):
+class ActionSignpostReport(TimedAction):
     """Say where to report the topic (CEOP for grooming, ACT for extremism, Crimestoppers for gangs)."""
 
     def name(self) -> str:
@@ -53,10 +56,10 @@ class ActionSignpostReport(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        return _signpost(dispatcher, tracker, "report", "report_intro")
+        return _signpost(dispatcher, tracker, "report", "report_intro", self.clock())
 
 
-class ActionSignpostPerson(Action):
+class ActionSignpostPerson(TimedAction):
     """Give the NSPCC Helpline as the route to a person."""
 
     def name(self) -> str:
@@ -65,12 +68,13 @@ class ActionSignpostPerson(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        service = describe_service(content().organisation(content().directory["person_service"]))
+        person = content().organisation(content().directory["person_service"])
+        service = describe_service(person, self.clock())
         reply(dispatcher, tracker, f"{fmt('person')}\n\n{service}")
         return []
 
 
-class ActionDescribeOrganisation(Action):
+class ActionDescribeOrganisation(TimedAction):
     """Describe a named organisation; a closed one is explained and replaced, never offered."""
 
     def name(self) -> str:
@@ -90,10 +94,39 @@ class ActionDescribeOrganisation(Action):
             ]
             reply(dispatcher, tracker, fmt("which_organisation"), buttons)
             return []
+        now = self.clock()
         for org_id in named[:2]:
             org = orgs[org_id]
-            text = describe_service(org)
-            if org["status"] == "closed":
-                text += f"\n\n{fmt('closed_instead')}\n\n{describe_services(org.get('replaced_by', []))}"
+            text = describe_service(org, now)
+            if org["status"] in NOT_OFFERED:
+                instead = describe_services(org.get("replaced_by", []), now)
+                text += f"\n\n{fmt('closed_instead')}\n\n{instead}"
             reply(dispatcher, tracker, text)
         return [SlotSet("organisation", named[0])]
+
+
+def what_happens(org: Dict[str, Any]) -> str:
+    """What a parent can expect when they contact a service: anonymity, who answers, what next."""
+    return fmt("what_happens", name=org["name"], **org["what_happens"])
+
+
+class ActionExplainWhatHappens(Action):
+    """Say what happens when a parent calls or reports: the service named, else the topic's report route."""
+
+    def name(self) -> str:
+        return "action_explain_what_happens"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        orgs = content().organisations
+        named = [o for o in entity_values(tracker, "organisation") if o in orgs]
+        if not named and tracker.get_slot("organisation") in orgs:
+            named = [tracker.get_slot("organisation")]
+        topic_id = current_topic(tracker) or "grooming"
+        chosen = named[:2] or content().topic(topic_id)["report"]
+        live = [org for org in content().live_organisations(chosen) if "what_happens" in org]
+        text = "\n\n".join([fmt("what_happens_intro"), *(what_happens(org) for org in live)])
+        buttons = [button("report", "ask_report"), button("talk_to_person", "ask_human")]
+        reply(dispatcher, tracker, text, buttons)
+        return [SlotSet("topic", topic_id)] if not named else []

@@ -77,7 +77,9 @@ class ActionListWarningSigns(Action):
             f"{fmt('offline_heading')}\n{offline}"
         )
         if topic_id in (None, "grooming", "sexual_exploitation"):
-            text += "\n\n" + fmt("more_reading", **guidance["more_reading"])
+            reading = guidance["more_reading"]
+            url = content().organisation(reading["service"])["url"]
+            text += "\n\n" + fmt("more_reading", title=reading["title"], url=url)
         reply(
             dispatcher,
             tracker,
@@ -105,5 +107,6 @@ class ActionExplainWhatToDo(Action):
             tracker,
             f"{fmt('what_to_do_intro')}\n{steps}",
             [button("report", "ask_report"), button("talk_to_person", "ask_human")],
+            always_note=True,
         )
         return []

@@ -8,6 +8,7 @@ unsure lives in slots, so the next question follows from them alone.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Tuple
@@ -18,6 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.replies import (
+    TimedAction,
     bullets,
     content,
     describe_services,
@@ -228,7 +230,7 @@ def _join(names: List[str]) -> str:
     return f"{'; '.join(names[:-1])}; {triage_text('or')} {names[-1]}"
 
 
-def summary(triage: Triage) -> str:
+def summary(triage: Triage, now: datetime.datetime | None = None) -> str:
     """What the parent noticed, what it can point to, what to do next and who can help."""
     topics = content().topics
     parts: List[str] = []
@@ -250,14 +252,14 @@ def summary(triage: Triage) -> str:
     parts.append(f"{triage_text('summary_next')}\n{bullets(content().guidance['what_to_do'])}")
     services = content().services_for_topics(kinds)
     if services:
-        parts.append(f"{triage_text('summary_services')}\n\n{describe_services(services)}")
+        parts.append(f"{triage_text('summary_services')}\n\n{describe_services(services, now)}")
     person = content().directory["person_service"]
-    parts.append(f"{triage_text('summary_person')}\n\n{describe_services([person])}")
+    parts.append(f"{triage_text('summary_person')}\n\n{describe_services([person], now)}")
     parts.append(triage_text("summary_closing"))
     return "\n\n".join(parts)
 
 
-class ActionTriageSummary(Action):
+class ActionTriageSummary(TimedAction):
     """Sum up the triage: signs noticed, what they can point to, what to do, who can help."""
 
     def name(self) -> str:
@@ -269,7 +271,7 @@ class ActionTriageSummary(Action):
         triage = Triage.from_tracker(tracker)
         kinds = point_to(triage.noticed)
         topic = [SlotSet("topic", kinds[0])] if kinds else []
-        reply(dispatcher, tracker, summary(triage))
+        reply(dispatcher, tracker, summary(triage, self.clock()), always_note=True)
         if tracker.latest_message.get("intent", {}).get("name") == "goodbye":
             dispatcher.utter_message(response="utter_goodbye")
         return [SlotSet("triage_answer", None), *topic]

@@ -102,7 +102,11 @@ def test_warning_signs_list_the_five_online_signs_and_the_offline_ones():
     ):
         assert label in text
     assert "not all, or even most, grooming happens online" in text
-    assert "parentinfo.org" in text and "may no longer be kept up" in text
+    reading = (
+        "Read more: online safety advice for parents from CEOP Education (https://www.ceopeducation.co.uk/)"
+    )
+    assert reading in text
+    assert "parentinfo" not in text.lower()
 
 
 def test_radicalisation_signs_leave_out_signs_that_do_not_apply():
@@ -133,7 +137,7 @@ def test_what_to_do_has_the_calm_steps_and_never_confront():
     ("topic", "names", "absent"),
     [
         ("radicalisation", ["ACT Early Support Line", "Educate Against Hate"], "Quilliam"),
-        ("gangs", ["Crimestoppers", "Missing People SafeCall"], "Gangs Unite"),
+        ("gangs", ["Crimestoppers", "Missing People (including SafeCall)"], "Gangs Unite"),
         ("grooming", ["NSPCC Helpline", "CEOP"], "Quilliam"),
     ],
 )
@@ -146,10 +150,11 @@ def test_help_names_one_or_two_services_for_the_topic(topic, names, absent):
     assert text.count("\n\n") == 2  # intro and two services
 
 
-def test_help_shows_numbers_hours_and_a_caveat_for_unconfirmed_services():
+def test_help_shows_numbers_hours_and_what_to_use_when_hours_are_unconfirmed():
     text = texts(run(ActionSignpostHelp(), tracker("ask_help", entities=[ent("topic", "gangs")]))[0])
     assert "Phone 0800 555 111 (open 24/7)" in text
-    assert "Please check before relying on this" in text  # SafeCall is unconfirmed
+    assert "Phone 116 000 (opening hours not confirmed: check their website) · text 116 000" in text
+    assert "If you can't get through: Police non-emergency number, 101 (open 24/7)." in text
 
 
 def test_report_grooming_goes_to_ceop():
@@ -167,7 +172,8 @@ def test_report_extremism_goes_to_act_early_and_the_hotline():
 def test_a_person_means_the_nspcc_helpline_only():
     text = texts(run(ActionSignpostPerson(), tracker("ask_human"))[0])
     assert "0808 800 5000" in text
-    assert "check their website for opening hours" in text
+    assert "opening hours not confirmed: check their website" in text
+    assert "If you can't get through: Police non-emergency number, 101 (open 24/7)." in text
     assert "Childline" not in text
 
 
@@ -241,3 +247,105 @@ def test_once_danger_was_raised_every_reply_keeps_the_999_line():
         before = texts(run(action, tracker("ask_help"))[0])
         after = texts(run(action, tracker("ask_help", slots={"danger_raised": True}))[0])
         assert after == f"{before}\n\nRemember: if a child is in immediate danger, call 999."
+
+
+def test_what_happens_when_a_parent_reports_grooming_is_said():
+    from actions.signposts import ActionExplainWhatHappens
+
+    messages, events = run(
+        ActionExplainWhatHappens(), tracker("ask_what_happens", "what happens if i report it")
+    )
+    text = texts(messages)
+    assert text.startswith("Here is what happens when you contact them:")
+    assert "*CEOP (Child Exploitation and Online Protection, National Crime Agency)*" in text
+    assert "Can you stay anonymous? No: CEOP is part of law enforcement" in text
+    assert "Who answers: A Child Protection Advisor reads every report." in text
+    assert "What happens next: They contact you as quickly as the risk to the child needs" in text
+    assert events == [SlotSet("topic", "grooming")]
+
+
+def test_what_happens_for_a_named_service():
+    from actions.signposts import ActionExplainWhatHappens
+
+    t = tracker(
+        "ask_what_happens", "what happens if i call crimestoppers", [ent("organisation", "crimestoppers")]
+    )
+    text = texts(run(ActionExplainWhatHappens(), t)[0])
+    assert "*Crimestoppers*" in text and "Can you stay anonymous? Yes, always" in text
+    assert "CEOP" not in text
+
+
+@pytest.mark.parametrize(
+    ("org_id", "instead"), [("gangs_unite", "St Giles Trust"), ("parent_info", "CEOP Education")]
+)
+def test_inactive_services_are_explained_with_what_replaces_them_and_never_linked(org_id, instead):
+    t = tracker("ask_organisation", entities=[ent("organisation", org_id)])
+    text = texts(run(ActionDescribeOrganisation(), t)[0])
+    assert "has shown no sign of running since about 20" in text
+    assert instead in text
+    assert "gangsunitecic" not in text and "parentinfo" not in text and "http://" not in text
+
+
+# --- Relatives, friends and school staff -------------------------------------
+
+
+def _user(text: str) -> Dict[str, Any]:
+    return {"event": "user", "text": text}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my friend's son has two phones what do i do",
+        "what should i do about my niece",
+        "im worried about my friends daughter",
+    ],
+)
+def test_a_relative_or_friend_gets_the_same_steps_addressed_to_them(message):
+    parent = texts(run(ActionExplainWhatToDo(), tracker("ask_what_to_do", "what should i do"))[0])
+    text = texts(run(ActionExplainWhatToDo(), tracker("ask_what_to_do", message))[0])
+    assert text.startswith("You don't have to be their parent to act, and the same advice applies to you.")
+    assert "tell the child's parent or carer, unless you think they may be part of the harm" in text
+    assert "your child" not in text and "put you and the child at risk" in text
+    assert text.endswith(parent.replace("your child", "the child"))
+    assert "designated safeguarding lead" not in text
+
+
+@pytest.mark.parametrize("message", ["a pupil in my class has two phones", "what should i do as his teacher"])
+def test_school_staff_are_pointed_to_their_designated_safeguarding_lead(message):
+    text = texts(run(ActionExplainWhatToDo(), tracker("ask_what_to_do", message))[0])
+    assert text.startswith("As school staff, tell your school's designated safeguarding lead (DSL) today")
+    assert "If a child is in immediate danger, call 999" in text
+    assert "Never confront a potential abuser yourself" in text
+
+
+def test_a_parent_gets_no_asker_note():
+    text = texts(
+        run(ActionExplainWhatToDo(), tracker("ask_what_to_do", "my daughter's teacher mentioned it"))[0]
+    )
+    assert text.startswith("What you can do:")
+    assert "your child" in text
+
+
+def test_the_asker_is_remembered_and_their_note_said_once_outside_what_to_do():
+    events = [_user("my nephew has a second phone"), _user("who can help")]
+    t = Tracker(
+        "p", {}, {"text": "who can help", "intent": {"name": "ask_help"}}, events, False, None, {}, ""
+    )
+    text = texts(run(ActionSignpostHelp(), t)[0])
+    assert text.startswith("These can help with grooming:")  # the note came with the first reply
+    t = Tracker(
+        "p", {}, {"text": "my nephew has a second phone", "entities": []}, events[:1], False, None, {}, ""
+    )
+    assert texts(run(ActionSignpostHelp(), t)[0]).startswith("You don't have to be their parent to act")
+
+
+def test_school_staff_get_the_dsl_line_after_danger_too():
+    t = tracker(
+        "danger",
+        "a pupil in my class is meeting a man from snapchat tonight",
+        danger={"kinds": ["meeting_online_contact"]},
+    )
+    text = texts(run(ActionDangerFollowup(), t)[0])
+    assert text.startswith("As school staff, tell your school's designated safeguarding lead (DSL) today")
+    assert "Keep the child with you" in text

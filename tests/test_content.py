@@ -61,21 +61,6 @@ def test_phone_numbers_are_the_checked_ones(content):
     assert phones["crimestoppers"] == "0800 555 111"
 
 
-def test_every_phone_number_in_the_domain_responses_is_in_the_directory(content):
-    import re
-
-    import yaml
-
-    domain = yaml.safe_load(
-        (Path(__file__).resolve().parent.parent / "domain.yml").read_text(encoding="utf-8")
-    )
-    texts = [v["text"] for variants in domain["responses"].values() for v in variants if "text" in v]
-    numbers = {n for text in texts for n in re.findall(r"\b0\d{2,4}(?: \d{3,4}){1,2}\b", text)}
-    known = {o["phone"] for o in content.organisations.values() if o.get("phone")}
-    assert numbers, "no phone number found in the domain responses"
-    assert numbers <= known
-
-
 def _copy_content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, target)
@@ -156,3 +141,130 @@ def test_the_offline_signs_of_the_source_text_are_recognised(nlp, content):
 def test_each_point_of_the_source_text_is_in_the_guidance(content, point):
     text = re.sub(r"\s+", " ", yaml.safe_dump(content.guidance, width=10_000))
     assert point.lower() in text.lower()
+
+
+# --- Sexual images of a child: never screenshot, save, copy or forward -------
+
+_COPY = re.compile(
+    r"\b(screenshots?|screenshotting|screen ?grab\w*|sav(?:e|es|ed|ing)|cop(?:y|ies|ied|ying)|forward\w*)\b"
+)
+_IMAGE = re.compile(r"\b(images?|photos?|pictures?|pics?|nudes?|videos?|selfies?)\b")
+_NEVER = re.compile(r"\b(never|do not|don't|must not)\b")
+# Keys whose strings are patterns the matchers read, not text anyone is shown.
+_NOT_SHOWN = {
+    "patterns",
+    "except",
+    "keywords",
+    "aliases",
+    "ignore_words",
+    "languages",
+    "groups",
+    "text_speak",
+}
+
+
+def image_copying_advice(text: str) -> list[str]:
+    """Sentences that tell someone to screenshot, save, copy or forward an image, other than "never" ones."""
+    sentences = re.split(r"(?<=[.!?;:])\s+|\n+", text.lower().replace("\u2019", "'"))
+    return [s for s in sentences if _COPY.search(s) and _IMAGE.search(s) and not _NEVER.search(s)]
+
+
+def shown_strings(data, key: str = "") -> list[str]:
+    """Every string in a content file that a parent or staff member can read."""
+    if key in _NOT_SHOWN:
+        return []
+    if isinstance(data, dict):
+        return [s for k, v in data.items() for s in shown_strings(v, str(k))]
+    if isinstance(data, list):
+        return [s for item in data for s in shown_strings(item, key)]
+    return [data] if isinstance(data, str) else []
+
+
+def domain_texts() -> list[str]:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return [v["text"] for variants in domain["responses"].values() for v in variants if "text" in v]
+
+
+def test_the_image_check_catches_advice_to_copy_an_image():
+    assert image_copying_advice("Keep evidence. Screenshot the image, with dates.")
+    assert image_copying_advice("Save the photos she was sent and forward them to the police.")
+    assert not image_copying_advice("Never screenshot, save or forward the image, not even to report it.")
+    assert not image_copying_advice("Keep the messages. You can screenshot the messages themselves.")
+
+
+def test_no_text_advises_copying_a_sexual_image(content):
+    texts = domain_texts()
+    for name in ("guidance", "danger", "directory", "web"):
+        texts += shown_strings(getattr(content, name))
+    assert len(texts) > 200
+    advice = [sentence for text in texts for sentence in image_copying_advice(text)]
+    assert advice == []
+
+
+@pytest.mark.parametrize("kind", ["sexual_abuse", "sextortion"])
+def test_image_kinds_say_never_copy_the_image_and_keep_the_device(content, kind):
+    steps = " ".join(content.danger["kinds"][kind]["steps"])
+    assert "Never screenshot, save, copy or forward" in steps
+    assert "offence, for parents too" in steps
+    assert "Keep the device and the conversation" in steps
+    assert "usernames, profile links and dates" in steps
+    assert "CEOP or the police where it is" in steps
+
+
+# --- One source for every number and address ---------------------------------
+
+_NUMBER = re.compile(r"(?<![\w£.,/-])\d{3,5}(?: \d{3,4}){0,2}(?![\w/-]|,\d)")
+_URL = re.compile(r"https?://[^\s)\]]+")
+
+
+def _directory_numbers(content) -> set[str]:
+    return {
+        org[field]
+        for org in content.organisations.values()
+        for field in ("phone", "textphone", "sms")
+        if field in org
+    }
+
+
+def _shown_outside_the_directory(content) -> list[str]:
+    texts = domain_texts()
+    for name in ("guidance", "danger", "web"):
+        texts += shown_strings(getattr(content, name))
+    return texts
+
+
+def test_every_number_and_address_given_outside_the_directory_is_in_it(content):
+    texts = _shown_outside_the_directory(content)
+    numbers = {n for text in texts for n in _NUMBER.findall(text)}
+    urls = {u.rstrip(".,;:") for text in texts for u in _URL.findall(text)}
+    assert {"999", "18000", "101", "0808 800 5000"} <= numbers
+    assert "https://www.ceop.police.uk/Safety-Centre/" in urls
+    assert numbers <= _directory_numbers(content)
+    known_urls = {o["url"] for o in content.organisations.values() if "url" in o} | {
+        content.web["leave"]["url"]
+    }
+    assert urls <= known_urls
+
+
+def test_the_number_check_notices_a_number_that_is_not_in_the_directory(content):
+    found = set(_NUMBER.findall("Call the NSPCC on 0808 800 5001, or 999; deaf callers 18001 101."))
+    assert found == {"0808 800 5001", "999", "18001 101"}
+    assert not found <= _directory_numbers(content)
+
+
+def test_emergency_and_police_numbers_are_directory_entries_with_sources(content):
+    by_number = {org["phone"]: org for org in content.organisations.values() if "phone" in org}
+    assert by_number["999"]["id"] == "emergency_999"
+    assert by_number["18000"]["id"] == "emergency_textphone"
+    assert content.organisation("emergency_sms")["sms"] == "999"
+    assert by_number["101"]["id"] == "police_non_emergency"
+    assert by_number["18001 101"]["id"] == "police_textphone"
+    for org_id in (
+        "emergency_999",
+        "emergency_textphone",
+        "emergency_sms",
+        "police_non_emergency",
+        "police_textphone",
+    ):
+        org = content.organisation(org_id)
+        assert org["source"] and org["last_checked"] and org["hours"] == "24/7"

@@ -8,6 +8,7 @@ neutral site that "Leave this site" goes to, which is outside this machine.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -488,9 +489,45 @@ def test_staff_page_marks_closed_and_unconfirmed_services(site, visit):
     quilliam = visit.page.locator("#service-quilliam")
     assert CONTENT.web["staff"]["status"]["closed"] in quilliam.inner_text()
     assert "Phone" not in quilliam.locator(".service").inner_text()
+    visit.page.fill("#search", "gangs unite")
+    gangs_unite = visit.page.locator("#service-gangs_unite")
+    assert CONTENT.web["staff"]["status"]["inactive"] in gangs_unite.inner_text()
+    assert gangs_unite.locator("a").count() == 0
     visit.page.fill("#search", "missing people")
-    safecall = visit.page.locator("#service-missing_people_safecall")
-    assert CONTENT.web["staff"]["status"]["unconfirmed"] in safecall.inner_text()
+    missing = visit.page.locator("#service-missing_people")
+    assert "opening hours not confirmed" in missing.inner_text()
+    assert "When closed or not answering: Police non-emergency number 101." in missing.inner_text()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_staff_page_keeps_long_addresses_inside_their_cards(browser, site, viewport):
+    tab = Visit(browser, viewport)
+    try:
+        tab.page.goto(site.staff)
+        overflowing = tab.page.eval_on_selector_all(
+            ".card, .service",
+            "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.slice(0, 60))",
+        )
+        assert overflowing == []
+        address = tab.page.locator("#service-report_remove .address a")
+        card = tab.page.locator("#service-report_remove")
+        a, c = address.bounding_box(), card.bounding_box()
+        assert a["x"] + a["width"] <= c["x"] + c["width"]
+        assert tab.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        tab.close()
+
+
+def test_staff_page_separates_hours_from_the_address_and_says_what_happens(site, visit):
+    visit.page.goto(site.staff)
+    visit.page.fill("#search", "act early")
+    card = visit.page.locator("#service-act_early").inner_text()
+    assert "(open every day, 9am to 5pm, UK time)" in card
+    assert "UK time)https" not in card and ".https" not in card
+    assert "Can you stay anonymous?" in card and "What happens next" in card
+    assert "Who answers" in card
+    whole = visit.page.locator("main").inner_text()
+    assert re.search(r"[).]https?://", whole) is None
 
 
 def test_staff_page_shows_the_danger_advice(site, visit):

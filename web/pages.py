@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import jinja2
 import yaml
 
+from safeguarding.content import freshness, hours
 from safeguarding.content.loader import Content, get_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,8 +171,33 @@ def build_chat_page(out: Path, content: Content, socket_url: str) -> None:
     shutil.copyfile(SOCKET_IO, vendor / "socket.io.min.js")
 
 
+def staff_hours(org: Dict[str, Any], content: Content) -> Dict[str, str]:
+    """When a line is open, and what to use when it is closed, as the staff page says it."""
+    staff = content.web["staff"]
+    said = org.get("hours")
+    if said == hours.ALWAYS:
+        when = staff["hours_always"]
+    elif isinstance(said, dict):
+        when = staff["hours_scheduled"].format(hours=hours.hours_text(said, content.guidance["day_names"]))
+    else:
+        when = staff["hours_unconfirmed"]
+    alternatives = "; ".join(
+        f"{alt['name']} {alt['phone']}" for alt in content.live_organisations(org.get("when_closed", []))
+    )
+    closed = staff["when_closed"].format(services=alternatives) if alternatives else ""
+    if org.get("out_of_hours"):
+        closed = f"{content.guidance['formats']['out_of_hours'].format(what=org['out_of_hours'])} {closed}"
+    return {"when": when, "closed": closed}
+
+
 def build_staff_page(out: Path, content: Content, built: datetime.date) -> None:
-    """The helpline staff lookup page: one file, its style and script inline."""
+    """The helpline staff lookup page: one file, its style and script inline.
+
+    Entries last checked more than review_after_months before ``built`` are marked "check due".
+    """
+    months = content.directory["review_after_months"]
+    due = {org["id"] for org in freshness.due_for_review(content.organisations.values(), built, months)}
+    opening = {org_id: staff_hours(org, content) for org_id, org in content.organisations.items()}
     style = (WEB / "staff" / "staff.css").read_text(encoding="utf-8")
     script = (WEB / "staff" / "staff.js").read_text(encoding="utf-8")
     staff = content.web["staff"]
@@ -192,6 +218,9 @@ def build_staff_page(out: Path, content: Content, built: datetime.date) -> None:
             never_confront=domain_response("utter_never_confront"),
             what_to_do=content.guidance["what_to_do"],
             caveat=content.guidance["sign_caveat"],
+            due=due,
+            check_due_note=content.web["staff"]["check_due_note"].format(months=months),
+            opening=opening,
             built=staff["built"].format(date=built.isoformat()),
             style=style,
             script=script,

@@ -20,6 +20,8 @@ import yaml
 
 CONTENT_DIR = Path(os.environ.get("SAFEGUARDING_CONTENT", Path(__file__).resolve().parents[2] / "content"))
 FILES = ("guidance", "organisations", "danger", "lexicon", "web", "safety_check")
+# Statuses of services that are never offered as a contact.
+NOT_OFFERED = ("closed", "inactive")
 
 
 class ContentError(ValueError):
@@ -82,8 +84,8 @@ class Content:
         return list(services)[: settings["max_services"]]
 
     def live_organisations(self, org_ids: List[str]) -> List[Dict[str, Any]]:
-        """Return the organisations that may be offered as contacts (never a closed one)."""
-        return [self.organisations[i] for i in org_ids if self.organisations[i]["status"] != "closed"]
+        """Return the organisations that may be offered as contacts (never a closed or inactive one)."""
+        return [self.organisations[i] for i in org_ids if self.organisations[i]["status"] not in NOT_OFFERED]
 
 
 def _validate(name: str, data: Any, schema: Dict[str, Any]) -> None:
@@ -112,7 +114,7 @@ def cross_reference_problems(content: Content) -> List[str]:
             problems.extend(
                 f"guidance topics.{topic_id}.{role}: '{i}' is closed and must not be offered"
                 for i in topic[role]
-                if i in orgs and orgs[i]["status"] == "closed"
+                if i in orgs and orgs[i]["status"] in NOT_OFFERED
             )
         check(f"guidance topics.{topic_id}.related", topic["related"], topics, "topic")
     for sign_id, sign in signs.items():
@@ -125,7 +127,7 @@ def cross_reference_problems(content: Content) -> List[str]:
         problems.extend(
             f"danger kinds.{kind_id}.services: '{i}' is not operating"
             for i in kind["services"]
-            if i in orgs and orgs[i]["status"] == "closed"
+            if i in orgs and orgs[i]["status"] in NOT_OFFERED
         )
     triage = content.guidance["triage"]
     check("guidance triage.starter_signs", triage["starter_signs"], signs, "warning sign")
@@ -135,7 +137,7 @@ def cross_reference_problems(content: Content) -> List[str]:
         problems.extend(
             f"guidance triage.services.{topic_id}: '{i}' is closed and must not be offered"
             for i in services
-            if i in orgs and orgs[i]["status"] == "closed"
+            if i in orgs and orgs[i]["status"] in NOT_OFFERED
         )
     kinds = content.danger["kinds"]
     check("danger fallback_kind", [content.danger["fallback_kind"]], kinds, "kind")
@@ -146,10 +148,20 @@ def cross_reference_problems(content: Content) -> List[str]:
     problems.extend(
         f"organisations: '{i}' is closed and must not be offered"
         for i in featured
-        if i in orgs and orgs[i]["status"] == "closed"
+        if i in orgs and orgs[i]["status"] in NOT_OFFERED
     )
     for org in orgs.values():
         check(f"organisations {org['id']} replaced_by", org.get("replaced_by", []), orgs, "organisation")
+        check(f"organisations {org['id']} when_closed", org.get("when_closed", []), orgs, "organisation")
+        problems.extend(
+            f"organisations {org['id']} when_closed: '{i}' is not a live 24/7 service"
+            for i in org.get("when_closed", [])
+            if i in orgs and (orgs[i]["status"] in NOT_OFFERED or orgs[i].get("hours") != "24/7")
+        )
+    reading = content.guidance["more_reading"]["service"]
+    check("guidance more_reading", [reading], orgs, "organisation")
+    if reading in orgs and orgs[reading]["status"] in NOT_OFFERED:
+        problems.append(f"guidance more_reading: '{reading}' is not offered")
     return problems
 
 
