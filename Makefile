@@ -19,7 +19,8 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY := build/spacy/en_safeguarding_v1
 MODEL := models/safeguarding.tar.gz
-TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
+TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/danger_classifier/*.yml)
+COMPONENTS := safeguarding/components.py safeguarding/encoder_components.py safeguarding/danger_model.py safeguarding/encoder.py
 SITE := build/web
 SITE_SOURCES := $(wildcard content/*.yml web/templates/* web/chat/* web/staff/*) domain.yml safeguarding/site.py
 NODE_MODULES := web/node_modules/.installed
@@ -48,9 +49,9 @@ $(SPACY)/meta.json: $(VENV)/.installed safeguarding/spacy_pipeline.py
 train: $(MODEL)
 
 # Rasa notices changed data and config itself; a changed component needs --force.
-$(MODEL): $(VENV)/.installed $(SPACY)/meta.json $(TRAINING) safeguarding/components.py
+$(MODEL): $(VENV)/.installed $(SPACY)/meta.json $(TRAINING) $(COMPONENTS)
 	$(RASA) train --fixed-model-name safeguarding --out models $(if $(CI),--quiet) \
-	  $(if $(filter safeguarding/components.py,$?),--force)
+	  $(if $(filter $(COMPONENTS),$?),--force)
 	touch $@
 
 # socket.io-client for the chat page and axe-core for the accessibility tests, from npm.

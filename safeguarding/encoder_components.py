@@ -2,8 +2,9 @@
 
 ``SentenceEncoderFeaturizer`` embeds every message once with
 all-MiniLM-L6-v2 (safeguarding/encoder.py), adds the 384-number embedding as
-sentence-level dense features (DIET reads them beside the sparse ones), and
-keeps the embedding on the message for the components after it.
+sentence-level dense features (DIET reads them beside the sparse ones) unless
+``dense_features: false``, and keeps the embedding on the message for the
+components after it.
 
 ``DangerClassifier`` trains the danger head of safeguarding/danger_model.py
 on data/danger_classifier/ during ``rasa train``, keeps it in the model, and
@@ -48,8 +49,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """The features' origin is the alias, or the component's name."""
-        return {**DenseFeaturizer.get_default_config()}
+        """Dense features for DIET by default; their origin is the alias, or the component's name."""
+        return {**DenseFeaturizer.get_default_config(), "dense_features": True}
 
     @classmethod
     def validate_config(cls, config: Dict[str, Any]) -> None:
@@ -82,7 +83,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             return
         embeddings = self.encoder.encode_batch([_text(m) for m in with_text])
         for message, embedding in zip(with_text, embeddings, strict=True):
-            self.add_features_to_message(None, embedding[None, :], TEXT, message)
+            if self._config["dense_features"]:
+                self.add_features_to_message(None, embedding[None, :], TEXT, message)
             if keep:
                 message.set(EMBEDDING_KEY, embedding)
 
@@ -93,7 +95,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Embed the training examples (features only: the training data is cached and must stay plain)."""
-        self._featurize(training_data.training_examples, keep=False)
+        if self._config["dense_features"]:
+            self._featurize(training_data.training_examples, keep=False)
         return training_data
 
 

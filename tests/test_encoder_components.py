@@ -46,6 +46,18 @@ def test_training_examples_get_features_but_no_raw_embedding(featurizer):
     assert examples[1].features == []
 
 
+def test_without_dense_features_the_embedding_is_kept_for_later_components():
+    config = {**SentenceEncoderFeaturizer.get_default_config(), "dense_features": False}
+    featurizer = SentenceEncoderFeaturizer(config, "sentence_encoder")
+    message = Message(data={TEXT: "my son has two phones"})
+    featurizer.process([message])
+    assert message.features == []
+    assert message.get(EMBEDDING_KEY).shape == (DIMENSIONS,)
+    example = Message(data={TEXT: "hello", "intent": "greet"})
+    featurizer.process_training_data(TrainingData([example]))
+    assert example.features == []
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """A classifier trained in a model storage on a small data folder, then loaded from it."""
