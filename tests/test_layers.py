@@ -100,4 +100,4 @@ def test_the_check_finds_upward_and_sideways_imports_and_allows_the_rest():
         "line 1: deploy.cluster (deploy is not below safeguarding.nlu)",
         "line 2: safeguarding.dialogue.policies (safeguarding.dialogue is not below safeguarding.nlu)",
     ]
-    assert _layer("safeguarding.encoder") is None
+    assert _layer("safeguarding.elsewhere") is None

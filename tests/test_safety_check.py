@@ -49,3 +49,10 @@ def test_messages_answered_on_their_own_are_not_checked(rule, intent):
 def test_words_match_whole_not_inside_other_words(rule):
     assert not rule.speaks_of_child_and_risk("the sheriff shot a film about shepherds")
     assert rule.speaks_of_child_and_risk("she shot a look at me and ran away")
+
+
+def test_an_unsure_danger_classifier_asks_whatever_the_intent(rule):
+    text = "my son came home with a cut on his face and won't say who did it"
+    assert not rule.applies(text, "describe_warning_sign", probability=0.0)
+    assert rule.applies(text, "describe_warning_sign", probability=rule.unsure_probability)
+    assert not rule.applies("what's the weather", "describe_warning_sign", probability=0.9)

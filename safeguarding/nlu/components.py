@@ -30,6 +30,8 @@ from safeguarding.nlu.text import without_doubles
 DANGER_INTENT = "danger"
 CONFRONT_INTENT = "confront"
 DANGER_KEY = "danger"
+# Where the sentence-encoder danger classifier puts its verdict (encoder_components.py).
+DANGER_MODEL_KEY = "danger_model"
 FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
@@ -107,12 +109,15 @@ class SignpostEntityExtractor(_LexiconComponent, EntityExtractorMixin):
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False, model_from="SpacyNLP"
 )
 class DangerDetector(_LexiconComponent):
-    """Sets the danger (or confront) intent whenever the danger lexicon matches.
+    """Sets the danger (or confront) intent whenever the danger lexicon or the danger classifier finds it.
 
-    It runs after the trained classifier and the fallback classifier and
-    overrides both, so escalation does not depend on what the classifier
-    thought or on how sure it was. What it found, and the intent
-    the classifier chose, are added to the parse result under ``danger``.
+    It runs after the intent classifier and the fallback classifier and
+    overrides both, so escalation does not depend on what the intent
+    classifier thought or on how sure it was. The sentence-encoder danger
+    classifier (``danger_model`` in the parse result, when the pipeline has
+    it) is a second, independent layer: either one escalates. What each
+    layer found, and the intent the classifier chose, are added to the
+    parse result under ``danger``.
     """
 
     matcher_class = DangerMatcher
@@ -120,13 +125,17 @@ class DangerDetector(_LexiconComponent):
     def read(self, message: Message, text: str, matcher: DangerMatcher) -> None:
         """Override the intent of the message when the lexicon matches."""
         result = matcher.detect(text)
+        model = message.get(DANGER_MODEL_KEY) or {}
         found = {
             "kinds": list(result.kinds),
             "confront": result.confront,
             "classifier_intent": _intent_name(message),
         }
+        if model:
+            found["encoder"] = bool(model.get("danger"))
+            found["encoder_kind"] = model.get("kind")
         message.set(DANGER_KEY, found, add_to_output=True)
-        if result.is_danger:
+        if result.is_danger or found.get("encoder"):
             _override_intent(message, DANGER_INTENT)
         elif result.confront and _intent_name(message) != DANGER_INTENT:
             _override_intent(message, CONFRONT_INTENT)

@@ -2,7 +2,9 @@
 
 The words are in content/safety_check.yml. The component runs last in the
 NLU pipeline: where the intent is one that would turn the parent away (out
-of scope, start again, goodbye, thanks, the fallback...) and the message
+of scope, start again, goodbye, thanks, the fallback...), or the danger
+classifier is unsure (its probability in the band below its threshold), and
+the message
 speaks of a child together with a risk word, it flags the message
 (``safety_check`` in the parse result). The escalation policy then sends
 the safety check (domain.yml ``utter_safety_check``: the 999 line,
@@ -26,6 +28,7 @@ from safeguarding.content.loader import get_content
 from safeguarding.nlu.text import fold
 
 SAFETY_CHECK_KEY = "safety_check"
+DANGER_MODEL_KEY = "danger_model"
 ESCALATED = ("danger", "confront")
 
 
@@ -41,6 +44,7 @@ class SafetyCheckRule:
     def __init__(self, settings: Dict[str, Any]) -> None:
         """Compile the word lists of content/safety_check.yml."""
         self.instead_of = frozenset(settings["instead_of"])
+        self.unsure_probability = float(settings["unsure_probability"])
         self._child = _words(settings["child"])
         self._risk = _words(settings["risk"])
 
@@ -53,11 +57,17 @@ class SafetyCheckRule:
         plain = self._plain(text)
         return bool(self._child.search(plain) and self._risk.search(plain))
 
-    def applies(self, text: str, intent: str | None) -> bool:
-        """True when the message would be turned away but speaks of a child at risk."""
+    def applies(self, text: str, intent: str | None, probability: float = 0.0) -> bool:
+        """True when a message about a child at risk would be turned away, or the danger classifier is unsure.
+
+        ``probability`` is the danger classifier's, below its own threshold
+        (else the message is already danger).
+        """
         if intent in ESCALATED:
             return False
-        return (intent or "nlu_fallback") in self.instead_of and self.speaks_of_child_and_risk(text)
+        unsure = probability >= self.unsure_probability
+        turned_away = (intent or "nlu_fallback") in self.instead_of
+        return (turned_away or unsure) and self.speaks_of_child_and_risk(text)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -86,6 +96,7 @@ class SafetyCheck(GraphComponent):
             if not isinstance(text, str) or text.startswith("/"):
                 continue
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if self._rule.applies(text, intent):
+            probability = float((message.get(DANGER_MODEL_KEY) or {}).get("probability") or 0.0)
+            if self._rule.applies(text, intent, probability):
                 message.set(SAFETY_CHECK_KEY, {"instead_of": intent}, add_to_output=True)
         return messages

@@ -1,0 +1,210 @@
+"""Rasa components of the sentence encoder: dense features for DIET, and the trained danger classifier.
+
+``SentenceEncoderFeaturizer`` embeds every message once with
+all-MiniLM-L6-v2 (safeguarding/encoder.py), adds the 384-number embedding as
+sentence-level dense features (DIET reads them beside the sparse ones) unless
+``dense_features: false``, and keeps the embedding on the message for the
+components after it.
+
+``DangerClassifier`` trains the danger head of safeguarding/danger_model.py
+on data/danger_classifier/ during ``rasa train``, keeps it in the model, and
+adds ``danger_model: {probability, kind, threshold, danger}`` to every parse
+result. It never changes the intent: what to do with its answer is decided
+after it, together with the danger lexicon.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any, Dict, List, Type
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from safeguarding.nlu.danger_model import ROOT, DangerModel, load_training
+from safeguarding.nlu.encoder import WEIGHTS_SHA256, get_encoder
+
+EMBEDDING_KEY = "sentence_embedding"
+DANGER_MODEL_KEY = "danger_model"
+logger = logging.getLogger(__name__)
+
+
+def _text(message: Message) -> str | None:
+    text = message.get(TEXT)
+    return text if isinstance(text, str) and text.strip() else None
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds the all-MiniLM-L6-v2 sentence embedding of each message as dense sentence features."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Dense features for DIET by default; their origin is the alias, or the component's name."""
+        return {**DenseFeaturizer.get_default_config(), "dense_features": True}
+
+    @classmethod
+    def validate_config(cls, config: Dict[str, Any]) -> None:
+        """Nothing to check."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoderFeaturizer:
+        """Create the featurizer; the encoder (with its hash check) loads here."""
+        return cls(config, execution_context.node_name)
+
+    def __init__(self, config: Dict[str, Any], name: str) -> None:
+        """Load the encoder once per process."""
+        super().__init__(name, config)
+        self.encoder = get_encoder()
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """The features change only with the weights, which the hash names."""
+        return WEIGHTS_SHA256
+
+    def _featurize(self, messages: List[Message], keep: bool) -> None:
+        with_text = [(m, text) for m in messages if (text := _text(m)) is not None]
+        if not with_text:
+            return
+        embeddings = self.encoder.encode_batch([text for _, text in with_text])
+        for (message, _), embedding in zip(with_text, embeddings, strict=True):
+            if self._config["dense_features"]:
+                self.add_features_to_message(None, embedding[None, :], TEXT, message)
+            if keep:
+                message.set(EMBEDDING_KEY, embedding)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Embed each message: sentence features for DIET, and the embedding for later components."""
+        self._featurize(messages, keep=True)
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Embed the training examples (features only: the training data is cached and must stay plain)."""
+        if self._config["dense_features"]:
+            self._featurize(training_data.training_examples, keep=False)
+        return training_data
+
+
+def _data_fingerprint(directory: Path) -> str:
+    """A hash of the training files, so that Rasa retrains the classifier when they change."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.yml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class DangerClassifier(GraphComponent):
+    """Scores every message for danger with the trained head; adds ``danger_model`` to the parse result."""
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """The featurizer provides the embedding."""
+        return [SentenceEncoderFeaturizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Where the training messages are (relative to the project), and how the threshold is chosen."""
+        return {"data": "data/danger_classifier", "target_recall": 0.98, "folds": 5}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> DangerClassifier:
+        """An untrained classifier."""
+        return cls(config, model_storage, resource, None)
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: DangerModel | None,
+    ) -> None:
+        """Keep the configuration and, once trained or loaded, the model."""
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self.model = model
+
+    @staticmethod
+    def _directory(config: Dict[str, Any]) -> Path:
+        path = Path(config["data"])
+        return path if path.is_absolute() or path.exists() else ROOT / path
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """The training files are read from disk, not given by the graph: their hash joins the fingerprint."""
+        return _data_fingerprint(cls._directory(config))
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Train on the messages in ``data`` (the NLU training data is not used) and store the model."""
+        examples = load_training(self._directory(self._config))
+        texts = [e.text for e in examples]
+        self.model = DangerModel.train(
+            texts,
+            [e.danger for e in examples],
+            [e.kind for e in examples],
+            embeddings=get_encoder().encode_batch(texts),
+            target_recall=float(self._config["target_recall"]),
+            folds=int(self._config["folds"]),
+        )
+        logger.info(f"danger classifier: {self.model.info}")
+        with self._model_storage.write_to(self._resource) as directory:
+            self.model.save(directory)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> DangerClassifier:
+        """The classifier stored in the model."""
+        with model_storage.read_from(resource) as directory:
+            model = DangerModel.load(directory)
+        return cls(config, model_storage, resource, model)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Add the danger probability and likely kind of each message with text."""
+        if self.model is None:
+            return messages
+        for message in messages:
+            text = _text(message)
+            if text is None:
+                continue
+            embedding = message.get(EMBEDDING_KEY)
+            if embedding is None:
+                embedding = get_encoder().encode(text)
+            score = self.model.score(np.asarray(embedding, dtype=np.float32))
+            found = {
+                "probability": round(score.probability, 4),
+                "kind": score.kind,
+                "threshold": round(self.model.threshold, 4),
+                "danger": score.is_danger,
+            }
+            message.set(DANGER_MODEL_KEY, found, add_to_output=True)
+        return messages

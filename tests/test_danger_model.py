@@ -1,0 +1,84 @@
+"""The danger classifier's head: training, threshold by cross-validation, saving and loading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from safeguarding.nlu.danger_model import DangerModel, DangerScore, choose_threshold, load_training
+from safeguarding.nlu.encoder import get_encoder
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A few hundred training messages of every kind, and their embeddings."""
+    examples = load_training()
+    rng = np.random.default_rng(0)
+    chosen = [examples[i] for i in sorted(rng.choice(len(examples), 400, replace=False))]
+    embeddings = get_encoder().encode_batch([e.text for e in chosen])
+    return chosen, embeddings
+
+
+@pytest.fixture(scope="module")
+def model(small):
+    examples, embeddings = small
+    return DangerModel.train(
+        [e.text for e in examples],
+        [e.danger for e in examples],
+        [e.kind for e in examples],
+        embeddings=embeddings,
+        folds=3,
+    )
+
+
+def test_the_threshold_keeps_the_target_recall():
+    probabilities = np.array([0.9, 0.8, 0.7, 0.1, 0.6, 0.2])
+    labels = np.array([True, True, True, False, True, False])
+    assert choose_threshold(probabilities, labels, 1.0) == 0.6
+    assert choose_threshold(probabilities, labels, 0.75) == 0.7
+
+
+def test_cross_validation_figures_are_recorded(model):
+    figures = model.info["cross_validation"]
+    assert figures["danger_recall"] >= 0.98
+    assert 0.0 < figures["threshold"] < 1.0
+    assert figures["folds"] == 3
+
+
+def test_training_repeats_exactly(small, model):
+    examples, embeddings = small
+    again = DangerModel.train(
+        [e.text for e in examples],
+        [e.danger for e in examples],
+        [e.kind for e in examples],
+        embeddings=embeddings,
+        folds=3,
+    )
+    assert again.threshold == model.threshold
+    assert np.array_equal(again.probability(embeddings), model.probability(embeddings))
+
+
+def test_clear_messages_are_told_apart(model):
+    encoder = get_encoder()
+    danger = model.score(encoder.encode("a grown man keeps asking my 12 year old daughter for naked photos"))
+    harmless = model.score(encoder.encode("my son scored two goals at football today"))
+    assert isinstance(danger, DangerScore)
+    assert danger.is_danger and danger.kind == "sexual_abuse"
+    assert not harmless.is_danger
+    assert danger.probability > harmless.probability
+
+
+def test_a_saved_model_loads_with_the_same_scores(tmp_path, small, model):
+    _, embeddings = small
+    model.save(tmp_path)
+    loaded = DangerModel.load(tmp_path)
+    assert loaded.threshold == model.threshold
+    assert loaded.kinds == model.kinds
+    assert np.allclose(loaded.probability(embeddings), model.probability(embeddings), atol=1e-6)
+    assert loaded.score(embeddings[0]).kind == model.score(embeddings[0]).kind
+
+
+def test_one_label_only_is_refused(small):
+    examples, embeddings = small
+    with pytest.raises(ValueError, match="both"):
+        DangerModel.train(["a", "b"], [True, True], embeddings=embeddings[:2])

@@ -1,0 +1,141 @@
+"""The encoder's Rasa components: dense sentence features, and the danger classifier in the pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from safeguarding.nlu.encoder import DIMENSIONS, get_encoder
+from safeguarding.nlu.encoder_components import (
+    DANGER_MODEL_KEY,
+    EMBEDDING_KEY,
+    DangerClassifier,
+    SentenceEncoderFeaturizer,
+)
+
+
+@pytest.fixture(scope="module")
+def featurizer():
+    return SentenceEncoderFeaturizer(SentenceEncoderFeaturizer.get_default_config(), "sentence_encoder")
+
+
+def test_each_message_gets_the_embedding_as_dense_sentence_features(featurizer):
+    message = Message(data={TEXT: "my son has two phones"})
+    featurizer.process([message])
+    sequence, sentence = message.get_dense_features(TEXT, ["sentence_encoder"])
+    assert sequence is None
+    assert sentence.features.shape == (1, DIMENSIONS)
+    assert np.allclose(sentence.features[0], get_encoder().encode("my son has two phones"), atol=1e-5)
+    assert np.array_equal(message.get(EMBEDDING_KEY), sentence.features[0])
+
+
+def test_training_examples_get_features_but_no_raw_embedding(featurizer):
+    examples = [Message(data={TEXT: "hello", "intent": "greet"}), Message(data={"intent": "greet"})]
+    featurizer.process_training_data(TrainingData(examples))
+    assert examples[0].get_dense_features(TEXT, ["sentence_encoder"])[1].features.shape == (1, DIMENSIONS)
+    assert examples[0].get(EMBEDDING_KEY) is None
+    assert examples[1].features == []
+
+
+def test_without_dense_features_the_embedding_is_kept_for_later_components():
+    config = {**SentenceEncoderFeaturizer.get_default_config(), "dense_features": False}
+    featurizer = SentenceEncoderFeaturizer(config, "sentence_encoder")
+    message = Message(data={TEXT: "my son has two phones"})
+    featurizer.process([message])
+    assert message.features == []
+    assert message.get(EMBEDDING_KEY).shape == (DIMENSIONS,)
+    example = Message(data={TEXT: "hello", "intent": "greet"})
+    featurizer.process_training_data(TrainingData([example]))
+    assert example.features == []
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A classifier trained in a model storage on a small data folder, then loaded from it."""
+    base = tmp_path_factory.mktemp("danger")
+    data = base / "data"
+    data.mkdir()
+    danger = [
+        "a man keeps asking my daughter for nude photos",
+        "my son is being forced to sell drugs by a gang",
+        "someone says they will stab my boy",
+        "my 13 year old hasnt come home and her phone is off",
+        "he has a knife in his bag",
+        "she says she wants to kill herself",
+    ] * 3
+    harmless = [
+        "what are the signs of grooming",
+        "my son is killing it at football",
+        "she lost her charger",
+        "he loves shooting games",
+        "how do i report to ceop",
+        "my daughter has two phones",
+    ] * 3
+    kinds = ["sexual_abuse", "county_lines", "threats_to_hurt", "missing_child", "weapons", "self_harm"] * 3
+    content = {"danger": {}, "harmless": {"mixed": [f"{t} {i}" for i, t in enumerate(harmless)]}}
+    for i, (text, kind) in enumerate(zip(danger, kinds, strict=True)):
+        content["danger"].setdefault(kind, []).append(f"{text} {i}")
+    (data / "train.yml").write_text(yaml.safe_dump(content))
+    (base / "storage").mkdir()
+    storage = LocalModelStorage(base / "storage")
+    resource = Resource("danger_classifier")
+    config = {**DangerClassifier.get_default_config(), "data": str(data), "folds": 3}
+    DangerClassifier(config, storage, resource, None).train(TrainingData())
+    return DangerClassifier.load(config, storage, resource, None), config
+
+
+def test_the_classifier_adds_its_score_without_touching_the_intent(featurizer, trained):
+    classifier, _ = trained
+    intent = {"name": "greet", "confidence": 0.9}
+    message = Message(data={TEXT: "a grown man asked my girl for naked pictures", "intent": intent})
+    classifier.process(featurizer.process([message]))
+    found = message.get(DANGER_MODEL_KEY)
+    assert set(found) == {"probability", "kind", "threshold", "danger"}
+    assert 0.0 <= found["probability"] <= 1.0
+    assert found["kind"] in classifier.model.kinds
+    assert message.get("intent") == intent
+    assert DANGER_MODEL_KEY in message.as_dict(only_output_properties=True)
+
+
+def test_the_classifier_embeds_a_message_the_featurizer_did_not_see(trained):
+    classifier, _ = trained
+    message = Message(data={TEXT: "my son has a knife"})
+    classifier.process([message])
+    assert message.get(DANGER_MODEL_KEY)["kind"]
+
+
+def test_changed_training_files_change_the_fingerprint(trained):
+    _, config = trained
+    before = DangerClassifier.fingerprint_addon(config)
+    path = next(iter(Path(config["data"]).glob("*.yml")))
+    path.write_text(path.read_text() + "\n# changed\n")
+    assert DangerClassifier.fingerprint_addon(config) != before
+
+
+# --- in the trained model (needs `make train`, like tests/test_model.py) ---------------------------
+
+
+def test_the_trained_model_reports_the_danger_classifier(agent):
+    result = asyncio.run(
+        agent.parse_message("a man on snapchat keeps asking my 12 year old what she is wearing")
+    )
+    assert result["danger_model"]["danger"] is True
+    assert result["danger_model"]["kind"] == "sexual_abuse"
+    harmless = asyncio.run(agent.parse_message("what are the signs of grooming"))
+    assert harmless["danger_model"]["danger"] is False
+    assert harmless["intent"]["name"] != "danger"
+
+
+def test_the_danger_classifier_does_not_set_the_intent(agent):
+    result = asyncio.run(agent.parse_message("hello there"))
+    assert result["intent"]["name"] == "greet"
+    assert "probability" in result["danger_model"]
