@@ -26,6 +26,9 @@ from safeguarding.text import normalise
 # The lemma given to a word that names a child by age ("15 year old"): the
 # lexicon's {child} group lists it.
 AGE_LEMMA = "yearold"
+# The lemma given to an adult's age ("a 25 year old", "he's 22"): the {adult} group lists it.
+GROWN_LEMMA = "grownage"
+ADULT_FROM = 18
 # The lemma given to a possessive "her" ("her charger"): no pattern uses it.
 POSSESSIVE_LEMMA = "her_poss"
 
@@ -148,8 +151,33 @@ def is_age(doc: Doc, index: int) -> bool:
     return bool(before) and before[-1].lower_ in _AGE_WORDS
 
 
+def _years(doc: Doc, index: int) -> int | None:
+    """The number of years of the age ending at ``index`` ("25 year old", "25yo"), if it says."""
+    digits = re.match(r"^(\d+)", doc[index].lower_)
+    if digits:
+        return int(digits.group(1))
+    for token in reversed(doc[max(index - 4, 0) : index]):
+        if token.lower_.isdigit():
+            return int(token.lower_)
+    return None
+
+
+def is_adult_number(doc: Doc, index: int) -> bool:
+    """True when a bare number gives a person's adult age: "he's 22", "the man is 40"."""
+    token = doc[index]
+    if not token.lower_.isdigit() or not ADULT_FROM <= int(token.lower_) < 100 or index == 0:
+        return False
+    after = doc[index + 1].lower_ if index + 1 < len(doc) else ""
+    units = _AGE_WORDS | {"yo", "o'clock", "am", "pm", "minutes"}
+    return doc[index - 1].lemma_ == "be" and after not in units
+
+
 def mark_roles(doc: Doc) -> Doc:
-    """Give possessive "her" and ages their own lemmas, so that {child} and {adult} mean people."""
+    """Give possessive "her" and ages their own lemmas, so that {child} and {adult} mean people.
+
+    An age under 18 names a child ("my 15 year old"), one of 18 or over
+    an adult ("a 25 year old", "he's 22").
+    """
     for index, token in enumerate(doc):
         if token.text == "'s":
             # "my son's missing" (is), "my son's phone" (a possessive, left as it is).
@@ -159,5 +187,8 @@ def mark_roles(doc: Doc) -> Doc:
         elif is_possessive(doc, index):
             token.lemma_ = POSSESSIVE_LEMMA
         elif is_age(doc, index):
-            token.lemma_ = AGE_LEMMA
+            years = _years(doc, index)
+            token.lemma_ = GROWN_LEMMA if years is not None and years >= ADULT_FROM else AGE_LEMMA
+        elif is_adult_number(doc, index):
+            token.lemma_ = GROWN_LEMMA
     return doc

@@ -139,7 +139,9 @@ def expand_phrases(pattern: str) -> List[List[str]]:
         else:
             choices.append([[item]])
     _check_phrase_reading(items)
-    return [[word for phrase in combination for word in phrase] for combination in itertools.product(*choices)]
+    return [
+        [word for phrase in combination for word in phrase] for combination in itertools.product(*choices)
+    ]
 
 
 def _compile_items(
@@ -223,7 +225,7 @@ def yaml_lines(path: Path) -> Dict[Tuple[Any, ...], int]:
 
 
 def where_in(path: Path, label: str, at: Tuple[Any, ...]) -> Where:
-    """A ``where`` for the patterns listed at key path ``at`` of a content file: "content/danger.yml, ..., line 12"."""
+    """A ``where`` for the patterns at key path ``at`` of a content file ("danger.yml, ..., line 12")."""
     lines: Dict[Tuple[Any, ...], int] | None = None
 
     def describe(index: int) -> str:

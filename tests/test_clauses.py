@@ -6,6 +6,7 @@ import pytest
 
 from safeguarding.clauses import (
     AGE_LEMMA,
+    GROWN_LEMMA,
     POSSESSIVE_LEMMA,
     clause_numbers,
     expand_contractions,
@@ -168,3 +169,24 @@ def test_possessions_and_ages_do_not_make_danger(danger, text):
 )
 def test_people_still_count(danger, text, kind):
     assert kind in danger.detect(text).kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "lemma"),
+    [
+        ("my 13 year old", 3, AGE_LEMMA),
+        ("a 25 year old", 3, GROWN_LEMMA),
+        ("a 30-year-old man", 5, GROWN_LEMMA),
+        ("his 25yo mate", 1, GROWN_LEMMA),
+        ("she is off to see him , he is 22", 9, GROWN_LEMMA),
+        ("she is 15", 2, "15"),
+        ("it is 22 minutes away", 2, "22"),
+    ],
+)
+def test_an_age_of_18_or_more_names_an_adult(nlp, content, text, index, lemma):
+    assert _doc(nlp, content, text)[index].lemma_ == lemma
+
+
+def test_an_adult_age_makes_an_adult(danger):
+    assert "sexual_abuse" in danger.detect("my 14 year old is dating a 21 year old").kinds
+    assert not danger.detect("my 14 year old is dating a 14 year old from her class").is_danger
