@@ -180,10 +180,9 @@ def mark_roles(doc: Doc) -> Doc:
     """
     for index, token in enumerate(doc):
         if token.text == "'s":
-            # "my son's missing" (is), "my son's phone" (a possessive, left as it is).
+            # "my son's missing" is "is"; "my son's knife" is a possessive, not "has".
             after = doc[index + 1] if index + 1 < len(doc) else None
-            if after is None or not _looks_owned(after):
-                token.lemma_ = "be"
+            token.lemma_ = "'s" if after is not None and _looks_owned(after) else "be"
         elif is_possessive(doc, index):
             token.lemma_ = POSSESSIVE_LEMMA
         elif is_age(doc, index):
