@@ -10,13 +10,13 @@ Compares, on the same messages:
   classifier is then the one trained inside the model (unless --encoder-model names another).
 
 Input files (YAML), in any of these shapes:
-  tests/danger_set.yml   kinds: {kind: [text]} and conversations: [[turn, ...]] (the last turn counts)
-  tests/trap_set.yml     messages: [text]
+  tests/sets/danger_*.yml   kinds: {kind: [text]} and conversations: [[turn, ...]] (the last turn counts)
+  tests/sets/harmless_*.yml   messages: [text]
   labelled               messages: [{text: ..., danger: true|false}]
 A file given with --danger counts every message as danger, with --harmless as harmless;
 --labelled reads each message's label.
 
-    python -m bench.danger_eval --danger tests/danger_set.yml --harmless tests/trap_set.yml
+    python -m bench.danger_eval --danger tests/sets/danger_frozen.yml --harmless tests/sets/harmless_frozen.yml
 """
 
 from __future__ import annotations

@@ -131,9 +131,10 @@ def markdown(results: Dict) -> str:
         ]
     lines += [
         "",
-        "The keyword matcher uses the assistant's own danger rules (content/danger.yml), so its danger "
-        "recall is the rule detector's; for the other intents it knows only words seen in one intent's "
-        "training examples and the topic keywords of content/guidance.yml.",
+        "The keyword matcher is an independent baseline: danger and confront come from its own list "
+        "of about 40 obvious words (bench/keywords.py), not from the assistant's lexicon; for the other "
+        "intents it knows only words seen in one intent's training examples and the topic keywords of "
+        "content/guidance.yml.",
         "",
         "Per-intent F1 on the held-out file:",
         "",

@@ -1,7 +1,8 @@
 """Understanding: the trained pipeline against a keyword matcher and TF-IDF with logistic regression.
 
-All three learn from data/nlu (or, for the keyword matcher, from the
-content files and data/nlu) and are scored on the same held-out file
+All three learn from data/nlu (the keyword matcher also has its own
+danger word list, bench/keywords.py, independent of the assistant's
+lexicon) and are scored on the same held-out file
 and the same danger and trap sets as the tests.
 """
 
@@ -67,23 +68,19 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 
 def keyword_classifier(train: List[Tuple[str, str]]) -> Classify:
-    """Keywords only: the danger lexicon (content/danger.yml), then words found in one intent's examples.
+    """Keywords only: an independent danger word list (bench/keywords.py), then one intent's words.
 
-    Danger and confront come from the assistant's own rule matcher
-    (safeguarding.nlu.matching.DangerMatcher over content/danger.yml); a
-    topic keyword of content/guidance.yml counts for ask_topic; every
-    other word that occurs in the training examples of exactly one
-    intent is a keyword of that intent. The intent with the most keywords
-    in a message wins; with none, nlu_fallback.
+    Danger and confront come from the benchmark's own small word lists,
+    not from the assistant's lexicon, so this is a real baseline for the
+    rule detector; a topic keyword of content/guidance.yml counts for
+    ask_topic; every other word that occurs in the training examples of
+    exactly one intent is a keyword of that intent. The intent with the
+    most keywords in a message wins; with none, nlu_fallback.
     """
-    import spacy
-
+    from bench.keywords import keyword_intent
     from safeguarding.content.loader import get_content
-    from safeguarding.nlu.matching import DangerMatcher
-    from safeguarding.nlu.spacy_pipeline import pipeline_path
 
     content = get_content()
-    detector = DangerMatcher(spacy.load(ROOT / pipeline_path()), content)
     owners: Dict[str, set] = defaultdict(set)
     for text, intent in train:
         for word in set(_WORD.findall(text.lower())):
@@ -97,11 +94,9 @@ def keyword_classifier(train: List[Tuple[str, str]]) -> Classify:
     }
 
     def one(text: str) -> str:
-        found = detector.detect(text)
-        if found.is_danger:
-            return "danger"
-        if found.confront:
-            return "confront"
+        found = keyword_intent(text)
+        if found:
+            return found
         votes: Counter = Counter()
         for word in _WORD.findall(text.lower()):
             if word in keywords:

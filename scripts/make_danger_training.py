@@ -32,9 +32,13 @@ from typing import Dict, Iterable, List, Set, Tuple
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.sets import NearDuplicates  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "danger_classifier" / "generated.yml"
-TEST_SETS = ["danger_set.yml", "trap_set.yml", "nlu_heldout.yml", "sign_phrasings.yml"]
+TEST_SETS = "tests/sets"
 SEED = 20261129
 PER_TEMPLATE = {"danger": 8, "harmless": 10}
 
@@ -871,8 +875,8 @@ def test_set_keys() -> Set[str]:
             for value in node:
                 walk(value)
 
-    for name in TEST_SETS:
-        walk(yaml.safe_load((ROOT / "tests" / name).read_text(encoding="utf-8")))
+    for path in sorted((ROOT / TEST_SETS).rglob("*.yml")):
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")))
     return keys
 
 
@@ -880,13 +884,15 @@ def generate() -> Dict[str, Dict[str, List[str]]]:
     """The generated messages: {"danger": {kind: [text]}, "harmless": {category: [text]}}."""
     rng = random.Random(SEED)
     excluded = test_set_keys()
+    # Nor anything a test message nearly repeats (bench/sets.py's leak check).
+    near = NearDuplicates(excluded)
     seen: Set[str] = set()
     out: Dict[str, Dict[str, List[str]]] = {"danger": {}, "harmless": {}}
 
     def keep(group: str, label: str, texts: Iterable[str]) -> None:
         for text in texts:
             k = key(text)
-            if k and k not in seen and k not in excluded:
+            if k and k not in seen and k not in excluded and not near.of(text):
                 seen.add(k)
                 out[group].setdefault(label, []).append(text)
 

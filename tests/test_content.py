@@ -268,3 +268,33 @@ def test_emergency_and_police_numbers_are_directory_entries_with_sources(content
     ):
         org = content.organisation(org_id)
         assert org["source"] and org["last_checked"] and org["hours"] == "24/7"
+
+
+def test_a_danger_pattern_without_examples_is_refused(tmp_path):
+    directory = _copy_content(tmp_path)
+    path = directory / "danger.yml"
+    data = yaml.safe_load(path.read_text())
+    data["kinds"]["missing_child"]["patterns"][0] = "go =missing"
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ContentError, match=r"danger.yml at kinds/missing_child/patterns/0"):
+        load_content(directory)
+    del data["kinds"]["missing_child"]["patterns"][0]
+    data["kinds"]["missing_child"]["patterns"].insert(0, {"pattern": "go =missing"})
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(ContentError, match=r"'match' is a required property"):
+        load_content(directory)
+
+
+def test_a_danger_pattern_error_names_the_file_the_kind_and_the_line(tmp_path, nlp):
+    from safeguarding.nlu.matching import DangerMatcher
+    from safeguarding.nlu.patterns import PatternError
+
+    directory = _copy_content(tmp_path)
+    path = directory / "danger.yml"
+    text = path.read_text()
+    path.write_text(text.replace('"go =missing"', '"go =missing|{lost}"', 1))
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if "{lost}" in row)
+    with pytest.raises(
+        PatternError, match=rf"content/danger.yml, kind missing_child, line {line}: .*unknown group"
+    ):
+        DangerMatcher(nlp, load_content(directory), source=path)

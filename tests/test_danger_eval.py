@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_test_sets_read_as_all_danger_and_all_harmless():
-    danger = read_messages(ROOT / "tests" / "danger_set.yml", True)
-    traps = read_messages(ROOT / "tests" / "trap_set.yml", False)
+    danger = read_messages(ROOT / "tests" / "sets" / "danger_dev.yml", True)
+    traps = read_messages(ROOT / "tests" / "sets" / "harmless_dev.yml", False)
     assert len(danger) >= 150 and all(label for _, label in danger)
     assert len(traps) >= 60 and not any(label for _, label in traps)
 

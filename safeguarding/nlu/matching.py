@@ -8,6 +8,7 @@ both read a message the same way (reading.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Set, Tuple
 
 from spacy.language import Language
@@ -15,8 +16,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from safeguarding.content.loader import Content
-from safeguarding.nlu.patterns import compile_patterns
+from safeguarding.content.loader import CONTENT_DIR, Content
+from safeguarding.nlu.clauses import clause_numbers, mark_roles, prepare
+from safeguarding.nlu.patterns import compile_patterns, where_in
 from safeguarding.nlu.reading import Reader, pattern_words
 
 Entity = Dict[str, Any]
@@ -223,29 +225,96 @@ class DangerResult:
         return self.kinds[0] if self.kinds else None
 
 
-class DangerMatcher:
-    """Finds messages that mention a child in danger, or a plan to confront the abuser."""
+def _pattern_text(item: str | Mapping[str, Any]) -> str:
+    """The pattern of a danger.yml entry: a plain string, or the ``pattern`` of a mapping with examples."""
+    return item if isinstance(item, str) else item["pattern"]
 
-    def __init__(self, nlp: Language, content: Content) -> None:
-        """Compile the danger lexicon; the kinds keep the order of the file."""
+
+@dataclass(frozen=True)
+class _Found:
+    """One match of a danger, confront, except or unreal pattern: its key and tokens."""
+
+    key: str
+    start: int
+    end: int
+
+
+class DangerMatcher:
+    """Finds messages that mention a child in danger, or a plan to confront the abuser.
+
+    The message is prepared (safeguarding.nlu.clauses: normalised, contractions
+    written out, possessive "her" and ages told apart from people) and
+    matched against content/danger.yml. A match counts only when it lies
+    within one clause, no ``except`` of its kind overlaps it, and it does
+    not follow an ``unreal`` opener in its clause ("what would I do if ...",
+    "how do I know if ..."), so a question in one sentence never hides a
+    disclosure in the next.
+    """
+
+    def __init__(self, nlp: Language, content: Content, source: Path | None = None) -> None:
+        """Compile the danger lexicon; the kinds keep the order of the file.
+
+        ``source`` is the danger file the content was read from, for the
+        line numbers of pattern errors (content/danger.yml by default).
+        """
         self._nlp = nlp
         self._reader = Reader(nlp, content)
-        self._order = list(content.danger["kinds"])
+        self._text_speak = content.lexicon["text_speak"]
+        clauses = content.lexicon["clauses"]
+        self._marks = frozenset(clauses["marks"])
+        self._breaks = frozenset(clauses["words"])
+        danger = content.danger
+        self._order = list(danger["kinds"])
         self._matcher = Matcher(nlp.vocab)
-        self._except = Matcher(nlp.vocab)
         groups = content.lexicon["groups"]
-        speak = self._reader.text_speak
-        for kind_id, kind in content.danger["kinds"].items():
-            _add(self._matcher, nlp, kind_id, kind["patterns"], groups, speak)
-            if kind.get("except"):
-                _add(self._except, nlp, kind_id, kind["except"], groups, speak)
-        _add(self._matcher, nlp, "confront", content.danger["confront"]["patterns"], groups, speak)
+        path = source or CONTENT_DIR / "danger.yml"
+
+        def add(key: str, items: List[Any], at: Tuple[Any, ...], label: str) -> None:
+            patterns = [_pattern_text(item) for item in items]
+            where = where_in(path, label, at)
+            self._matcher.add(key, compile_patterns(nlp, patterns, groups, None, where))
+
+        for kind_id, kind in danger["kinds"].items():
+            for index, item in enumerate(kind["patterns"]):
+                add(f"{kind_id}|{index}", [item], ("kinds", kind_id, "patterns", index), f"kind {kind_id}")
+            for index, item in enumerate(kind.get("except", [])):
+                add(
+                    f"except|{kind_id}|{index}",
+                    [item],
+                    ("kinds", kind_id, "except", index),
+                    f"kind {kind_id} except",
+                )
+        for index, item in enumerate(danger["confront"]["patterns"]):
+            add(f"confront|{index}", [item], ("confront", "patterns", index), "confront")
+        for index, item in enumerate(danger["confront"].get("except", [])):
+            add(f"except|confront|{index}", [item], ("confront", "except", index), "confront except")
+        for index, item in enumerate(danger.get("unreal", [])):
+            add(f"unreal|{index}", [item], ("unreal", index), "unreal")
+
+    def matches(self, text: str) -> List[_Found]:
+        """Every pattern match that counts in ``text``, by key ("missing_child|3"), in one clause each."""
+        reader = self._reader
+        doc = mark_roles(reader.read(prepare(text, self._text_speak, reader.known)).doc)
+        clause = clause_numbers(doc, self._marks, self._breaks)
+        strings = self._nlp.vocab.strings
+        found = [
+            _Found(strings[match_id], start, end)
+            for match_id, start, end in self._matcher(doc)
+            if clause[start] == clause[end - 1]
+        ]
+        excepts = [f for f in found if f.key.startswith("except|")]
+        unreal = [f for f in found if f.key.startswith("unreal|")]
+
+        def counts(f: _Found) -> bool:
+            kind = f.key.split("|")[0]
+            if any(e.key.split("|")[1] == kind and e.start < f.end and f.start < e.end for e in excepts):
+                return False
+            return not any(clause[u.start] == clause[f.start] and u.start <= f.start for u in unreal)
+
+        return [f for f in found if not f.key.startswith(("except|", "unreal|")) and counts(f)]
 
     def detect(self, text: str) -> DangerResult:
-        """Match the message, read as the entity matcher reads it, against every kind of danger."""
-        doc = self._reader.read(text).doc
-        strings = self._nlp.vocab.strings
-        found = {strings[match_id] for match_id, _, _ in self._matcher(doc)}
-        cancelled = {strings[match_id] for match_id, _, _ in self._except(doc)}
-        kinds = tuple(k for k in self._order if k in found and k not in cancelled)
+        """Match the prepared message against every kind of danger."""
+        found = {f.key.split("|")[0] for f in self.matches(text)}
+        kinds = tuple(k for k in self._order if k in found)
         return DangerResult(kinds=kinds, confront="confront" in found)

@@ -50,9 +50,11 @@ def content_patterns(content: Content) -> List[str]:
         patterns += org["aliases"]
     for sign in content.warning_signs.values():
         patterns += sign["patterns"] + sign.get("except", [])
-    for kind in content.danger["kinds"].values():
-        patterns += kind["patterns"] + kind.get("except", [])
-    return patterns + content.danger["confront"]["patterns"]
+    danger = content.danger
+    entries = [e for kind in danger["kinds"].values() for e in kind["patterns"] + kind.get("except", [])]
+    entries += danger["confront"]["patterns"] + danger["confront"].get("except", []) + danger.get("unreal", [])
+    # A danger pattern is a string, or a mapping with its examples.
+    return patterns + [e if isinstance(e, str) else e["pattern"] for e in entries]
 
 
 def known_words(
@@ -81,12 +83,12 @@ class Reader:
         self.nlp = nlp
         self.text_speak: Mapping[str, str] = content.lexicon["text_speak"]
         groups = content.lexicon["groups"]
-        self._known = known_words(nlp, content_patterns(content), groups, self.text_speak)
+        self.known = known_words(nlp, content_patterns(content), groups, self.text_speak)
 
     def read(self, text: str) -> Reading:
         """The normalised, tokenised and lemmatised words of ``text``, with their places."""
         folded = fold(text)
-        normalised = normalised_words(text, self.text_speak, self._known)
+        normalised = normalised_words(text, self.text_speak, self.known)
         words: List[str] = []
         spaces: List[bool] = []
         places: List[Place] = []
@@ -116,7 +118,7 @@ class Reader:
         for token in tokens:
             start = word.start + token.idx
             place = (start, start + len(token.text)) if as_typed else (word.start, word.end)
-            said = spoken(token.text, self.text_speak, self._known)
+            said = spoken(token.text, self.text_speak, self.known)
             pieces = [t.text for piece in said for t in self.nlp.tokenizer(piece)]
             found += [(piece, place, number < len(pieces) - 1) for number, piece in enumerate(pieces)]
         return found
