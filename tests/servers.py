@@ -28,8 +28,8 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path) -> None:
         try:
             if requests.get(url, timeout=2).ok:
                 return
-        except requests.ConnectionError:
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or too busy starting up to answer within 2 s
         time.sleep(1)
     pytest.fail(f"{url} did not start in {START_TIMEOUT} s; see {log}")
 
