@@ -16,7 +16,8 @@ Input files (YAML), in any of these shapes:
 A file given with --danger counts every message as danger, with --harmless as harmless;
 --labelled reads each message's label.
 
-    python -m bench.danger_eval --danger tests/sets/danger_frozen.yml --harmless tests/sets/harmless_frozen.yml
+    python -m bench.danger_eval \
+        --danger tests/sets/danger_frozen.yml --harmless tests/sets/harmless_frozen.yml
 """
 
 from __future__ import annotations

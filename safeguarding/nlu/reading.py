@@ -52,7 +52,8 @@ def content_patterns(content: Content) -> List[str]:
         patterns += sign["patterns"] + sign.get("except", [])
     danger = content.danger
     entries = [e for kind in danger["kinds"].values() for e in kind["patterns"] + kind.get("except", [])]
-    entries += danger["confront"]["patterns"] + danger["confront"].get("except", []) + danger.get("unreal", [])
+    confront = danger["confront"]
+    entries += confront["patterns"] + confront.get("except", []) + danger.get("unreal", [])
     # A danger pattern is a string, or a mapping with its examples.
     return patterns + [e if isinstance(e, str) else e["pattern"] for e in entries]
 
