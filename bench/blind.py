@@ -36,12 +36,25 @@ NONE = "no 999 line"
 OUTCOMES = (FULL, CHECK, LINE, NONE)
 
 
+def _said(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _danger_reply() -> str:
+    """The escalation's first reply, the 999 and never-confront response of domain.yml."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return _said(domain["responses"]["utter_danger_999"][0]["text"])
+
+
+DANGER_REPLY = _danger_reply()
+
+
 def outcome(replies: Sequence[str]) -> str:
-    """What the parent was told: a full escalation, a safety check, a 999 line, or none."""
-    text = "\n".join(replies).lower()
+    """What the parent was told: the danger reply (full escalation), a safety check, a 999 line, or none."""
+    text = _said("\n".join(replies))
     if "is a child in danger right now" in text:
         return CHECK
-    if "999" in text and "never confront" in text:
+    if DANGER_REPLY in text:
         return FULL
     if "999" in text:
         return LINE

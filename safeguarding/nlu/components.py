@@ -32,6 +32,8 @@ CONFRONT_INTENT = "confront"
 DANGER_KEY = "danger"
 # Where the sentence-encoder danger classifier puts its verdict (encoder_components.py).
 DANGER_MODEL_KEY = "danger_model"
+# The flag that makes the escalation policy ask "Is a child in danger right now?" (safety_check.py).
+SAFETY_CHECK_KEY = "safety_check"
 FALLBACK_INTENT = "nlu_fallback"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
@@ -109,36 +111,46 @@ class SignpostEntityExtractor(_LexiconComponent, EntityExtractorMixin):
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False, model_from="SpacyNLP"
 )
 class DangerDetector(_LexiconComponent):
-    """Sets the danger (or confront) intent whenever the danger lexicon or the danger classifier finds it.
+    """Sets the danger intent when the danger lexicon or the danger classifier is sure; else asks.
 
     It runs after the intent classifier and the fallback classifier and
-    overrides both, so escalation does not depend on what the intent
-    classifier thought or on how sure it was. The sentence-encoder danger
-    classifier (``danger_model`` in the parse result, when the pipeline has
-    it) is a second, independent layer: either one escalates. What each
-    layer found, and the intent the classifier chose, are added to the
-    parse result under ``danger``.
+    overrides both. Two independent layers escalate on their own: the
+    lexicon, and the sentence-encoder danger classifier (``danger_model`` in
+    the parse result) at ``escalate_at`` or above (config.yml). Where only
+    the intent classifier says danger, the message is flagged for the safety
+    check ("Is a child in danger right now?", with the 999 line) instead:
+    it is the least reliable layer on words it was not trained on. What each
+    layer found is added to the parse result under ``danger``.
     """
 
     matcher_class = DangerMatcher
 
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """The danger classifier escalates on its own from this probability."""
+        return {"escalate_at": 0.9}
+
     def read(self, message: Message, text: str, matcher: DangerMatcher) -> None:
-        """Override the intent of the message when the lexicon matches."""
+        """Override the intent of the message when a layer is sure of danger or confront."""
         result = matcher.detect(text)
         model = message.get(DANGER_MODEL_KEY) or {}
-        found = {
+        classifier_intent = _intent_name(message)
+        found: Dict[str, Any] = {
             "kinds": list(result.kinds),
             "confront": result.confront,
-            "classifier_intent": _intent_name(message),
+            "classifier_intent": classifier_intent,
         }
         if model:
-            found["encoder"] = bool(model.get("danger"))
+            found["encoder"] = float(model.get("probability") or 0.0) >= self._config["escalate_at"]
             found["encoder_kind"] = model.get("kind")
         message.set(DANGER_KEY, found, add_to_output=True)
         if result.is_danger or found.get("encoder"):
             _override_intent(message, DANGER_INTENT)
-        elif result.confront and _intent_name(message) != DANGER_INTENT:
+        elif result.confront:
             _override_intent(message, CONFRONT_INTENT)
+        elif classifier_intent == DANGER_INTENT and model:
+            _override_intent(message, FALLBACK_INTENT)
+            message.set(SAFETY_CHECK_KEY, {"instead_of": DANGER_INTENT}, add_to_output=True)
 
 
 def _words(tokens: Iterable[Token]) -> Set[str]:
