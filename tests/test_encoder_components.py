@@ -124,6 +124,7 @@ def test_changed_training_files_change_the_fingerprint(trained):
 # --- in the trained model (needs `make train`, like tests/test_model.py) ---------------------------
 
 
+@pytest.mark.model
 def test_the_trained_model_reports_the_danger_classifier(agent):
     result = asyncio.run(
         agent.parse_message("a man on snapchat keeps asking my 12 year old what she is wearing")
@@ -135,6 +136,7 @@ def test_the_trained_model_reports_the_danger_classifier(agent):
     assert harmless["intent"]["name"] != "danger"
 
 
+@pytest.mark.model
 def test_the_danger_classifier_does_not_set_the_intent(agent):
     result = asyncio.run(agent.parse_message("hello there"))
     assert result["intent"]["name"] == "greet"
