@@ -123,6 +123,7 @@ def test_each_request_names_the_service_that_fits(request_id, names):
         assert name in text, (request_id, name)
 
 
+@pytest.mark.model
 @pytest.mark.parametrize(
     "text, intent",
     [
@@ -139,11 +140,13 @@ def test_a_story_is_never_read_as_a_short_intent(agent, text, intent):
     assert result["intent"]["name"] == intent, result["intent"]
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("text, intent", [("start again", "start_again"), ("bye", "goodbye"), ("no", "deny")])
 def test_short_clear_messages_keep_their_intent(agent, text, intent):
     assert asyncio.run(agent.parse_message(text))["intent"]["name"] == intent
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("text", ["what's the weather like in cardiff", "give me a recipe for flapjacks"])
 def test_nothing_about_a_child_is_still_out_of_scope(agent, text):
     assert asyncio.run(agent.parse_message(text))["intent"]["name"] == "out_of_scope"
