@@ -57,7 +57,7 @@ def test_the_sets_are_large_and_cover_every_kind_of_danger(content):
 
 # The detector alone is one of two layers: it must catch nearly all danger on
 # each tier, and the two layers together are gated on the frozen tier and the
-# latest blind batch (tests/test_escalation_gate.py).
+# latest blind batch over REST (`make blind`, bench/blind.py).
 DETECTOR_RECALL = {"dev": 0.97, "frozen": 0.92}
 
 
