@@ -43,6 +43,7 @@ def test_recall_and_false_alarms_are_counted():
     assert numbers["errors"] == ["d2", "h1"]
 
 
+@pytest.mark.model  # trains the n-gram baseline
 def test_the_ngram_baseline_trains_on_the_classifier_data():
     flags = ngram_baseline()
     assert 0.0 < flags.threshold < 1.0

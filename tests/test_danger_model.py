@@ -38,6 +38,7 @@ def test_the_threshold_keeps_the_target_recall():
     assert choose_threshold(probabilities, labels, 0.75) == 0.7
 
 
+@pytest.mark.model  # trains a danger head: with the other training tests, not the unit tier
 def test_cross_validation_figures_are_recorded(model):
     figures = model.info["cross_validation"]
     assert figures["danger_recall"] >= 0.98
@@ -58,6 +59,7 @@ def test_training_repeats_exactly(small, model):
     assert np.array_equal(again.probability(embeddings), model.probability(embeddings))
 
 
+@pytest.mark.model
 def test_clear_messages_are_told_apart(model):
     encoder = get_encoder()
     danger = model.score(encoder.encode("a grown man keeps asking my 12 year old daughter for naked photos"))

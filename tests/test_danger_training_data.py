@@ -38,6 +38,7 @@ def examples():
     return load_training()
 
 
+@pytest.mark.model  # regenerates the training file
 def test_the_generated_file_is_what_the_script_writes():
     check = subprocess.run(
         [sys.executable, "scripts/make_danger_training.py", "--check"],
