@@ -35,6 +35,7 @@ DANGER_MODEL_KEY = "danger_model"
 # The flag that makes the escalation policy ask "Is a child in danger right now?" (safety_check.py).
 SAFETY_CHECK_KEY = "safety_check"
 FALLBACK_INTENT = "nlu_fallback"
+SIGN_INTENT = "describe_warning_sign"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
 
@@ -111,16 +112,17 @@ class SignpostEntityExtractor(_LexiconComponent, EntityExtractorMixin):
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False, model_from="SpacyNLP"
 )
 class DangerDetector(_LexiconComponent):
-    """Sets the danger intent when the danger lexicon or the danger classifier is sure; else asks.
+    """Sets the danger intent when the lexicon is sure, or both trained classifiers are; else asks.
 
     It runs after the intent classifier and the fallback classifier and
-    overrides both. Two independent layers escalate on their own: the
-    lexicon, and the sentence-encoder danger classifier (``danger_model`` in
-    the parse result) at ``escalate_at`` or above (config.yml). Where only
-    the intent classifier says danger, the message is flagged for the safety
-    check ("Is a child in danger right now?", with the 999 line) instead:
-    it is the least reliable layer on words it was not trained on. What each
-    layer found is added to the parse result under ``danger``.
+    overrides both. The lexicon escalates on its own; the sentence-encoder
+    danger classifier (``danger_model`` in the parse result, at
+    ``escalate_at`` or above) escalates together with the intent
+    classifier. Where only one of the two trained classifiers says danger,
+    the message is flagged for the safety check ("Is a child in danger right
+    now?", with the 999 line and never-confront): each alone raises too many
+    false alarms on short everyday messages. What each layer found is added
+    to the parse result under ``danger``.
     """
 
     matcher_class = DangerMatcher
@@ -144,13 +146,17 @@ class DangerDetector(_LexiconComponent):
             found["encoder"] = float(model.get("probability") or 0.0) >= self._config["escalate_at"]
             found["encoder_kind"] = model.get("kind")
         message.set(DANGER_KEY, found, add_to_output=True)
-        if result.is_danger or found.get("encoder"):
+        classifiers_agree = bool(found.get("encoder")) and classifier_intent == DANGER_INTENT
+        if result.is_danger or classifiers_agree:
             _override_intent(message, DANGER_INTENT)
         elif result.confront:
             _override_intent(message, CONFRONT_INTENT)
         elif classifier_intent == DANGER_INTENT and model:
-            _override_intent(message, FALLBACK_INTENT)
+            names_a_sign = any(e.get("entity") == "warning_sign" for e in message.get(ENTITIES) or [])
+            _override_intent(message, SIGN_INTENT if names_a_sign else FALLBACK_INTENT)
             message.set(SAFETY_CHECK_KEY, {"instead_of": DANGER_INTENT}, add_to_output=True)
+        elif found.get("encoder"):
+            message.set(SAFETY_CHECK_KEY, {"instead_of": classifier_intent}, add_to_output=True)
 
 
 def _words(tokens: Iterable[Token]) -> Set[str]:
