@@ -178,9 +178,10 @@ test-stories: train ## the conversation tests in tests/stories (rasa test core)
 bench: train services $(NODE_MODULES) ## compare with simple alternatives and the starter bot (12 min)
 	$(PY) -m bench.run
 
-# Put each message of the measurement sets in its dev or frozen tier (after adding messages).
-tiers: install ## re-file the measurement sets' messages into their dev or frozen tier
-	$(PY) -m bench.tiers
+# Keep the measurement tiers honest (after adding messages to a dev file); FROZEN=dir makes a
+# freshly written set the frozen tier and moves the old frozen messages into dev.
+tiers: install ## re-file the measurement sets (FROZEN=dir: a new frozen tier, the old one joins dev)
+	$(PY) -m bench.tiers $(if $(FROZEN),--new-frozen=$(FROZEN))
 
 # Score the assistant over REST on the dev and frozen tiers and every blind batch
 # (a new batch's first score is kept in tests/sets/blind/scores.yml for good).

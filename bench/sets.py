@@ -1,14 +1,13 @@
 """The measurement sets and their tiers: dev (tune freely), frozen (never tuned on) and blind batches.
 
-A message's tier is fixed by a stable hash of its folded text, so nobody
-chooses which messages are easy to keep. A message that nearly repeats an
-example the assistant learns from (training data, lexicon examples) can
-only be in the dev tier: a frozen message must be new to the assistant.
+A message stays in the tier it was filed in (bench/tiers.py says how the
+tiers are filed). A message that nearly repeats an example the assistant
+learns from (training data, lexicon examples) can only be in the dev tier:
+a frozen message must be new to the assistant.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +18,6 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "sets"
 BLIND = SETS / "blind"
-# Share of the messages (by hash) that goes to the frozen tier.
-FROZEN_SHARE = 50
 # Token overlap at which a message counts as a near duplicate of another.
 NEAR_DUPLICATE = 0.8
 
@@ -31,7 +28,7 @@ _ANNOTATION = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 
 
 def key(text: str) -> str:
-    """The folded form that decides a message's tier: lower case, straight quotes, single spaces."""
+    """The folded form of a message: lower case, straight quotes, single spaces."""
     return " ".join(text.translate(_QUOTES).lower().split())
 
 
@@ -45,12 +42,6 @@ def overlap(a: Set[str], b: Set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / max(len(a), len(b))
-
-
-def hashed_tier(text: str) -> str:
-    """'frozen' or 'dev', by a stable hash of the folded text."""
-    digest = hashlib.sha256(key(text).encode("utf-8")).hexdigest()
-    return "frozen" if int(digest[:8], 16) % 100 < FROZEN_SHARE else "dev"
 
 
 class NearDuplicates:

@@ -1,8 +1,8 @@
-"""The measurement tiers stay honest: each message in its hashed tier; nothing frozen or blind is learnt."""
+"""The measurement tiers stay honest: messages never move into frozen; nothing frozen or blind is learnt."""
 
 from __future__ import annotations
 
-from typing import Any, List, Tuple
+from typing import Any, List
 
 import pytest
 import yaml
@@ -13,14 +13,11 @@ from bench.sets import (
     NearDuplicates,
     blind_batches,
     blind_messages,
-    hashed_tier,
     overlap,
     tokens,
     training_references,
 )
-from bench.tiers import TIERS, tier_of
-
-FIELDS = {"danger": None, "harmless": "messages", "signs": "phrasings", "nlu": None}
+from bench.tiers import NAMES, file_tiers, read, retire, text_of
 
 
 @pytest.fixture(scope="module")
@@ -29,23 +26,7 @@ def near() -> NearDuplicates:
 
 
 def _items(set_name: str, tier: str) -> List[Any]:
-    data = yaml.safe_load((SETS / f"{set_name}_{tier}.yml").read_text(encoding="utf-8"))
-    if set_name == "danger":
-        return [t for texts in data["kinds"].values() for t in texts] + data["conversations"]
-    if set_name == "nlu":
-        return [
-            {"text": line.strip()[2:], "intent": block["intent"]}
-            for block in data["nlu"]
-            for line in block["examples"].splitlines()
-            if line.strip().startswith("- ")
-        ]
-    return data[FIELDS[set_name]]
-
-
-def _text(item: Any) -> str:
-    if isinstance(item, list):
-        return item[-1]
-    return item["text"] if isinstance(item, dict) else item
+    return [item for items in read(SETS / f"{set_name}_{tier}.yml", set_name).values() for item in items]
 
 
 def test_overlap_counts_shared_words_over_the_longer_message():
@@ -54,32 +35,47 @@ def test_overlap_counts_shared_words_over_the_longer_message():
     assert overlap(tokens("my son has a knife"), tokens("my son loves football")) == 0.4
 
 
-def test_the_hash_tier_is_stable_and_ignores_case_and_curly_quotes():
-    assert hashed_tier("She’s not home") == hashed_tier("she's  NOT home")
-    tiers = {hashed_tier(f"message number {i}") for i in range(40)}
-    assert tiers == {"dev", "frozen"}
+def test_filing_keeps_dev_in_dev_and_moves_only_leaked_or_repeated_frozen_messages():
+    near = NearDuplicates(["how do gangs recruit kids"])
+    dev = {"messages": ["my son missed the bus", "he got destroyed in fifa"]}
+    frozen = {
+        "messages": ["How do gangs recruit kids?", "HE GOT DESTROYED IN FIFA", "the dog ate my homework"]
+    }
+    filed = file_tiers(dev, frozen, near)
+    assert filed["frozen"] == {"messages": ["the dog ate my homework"]}
+    assert filed["dev"] == {
+        "messages": ["my son missed the bus", "he got destroyed in fifa", "How do gangs recruit kids?"]
+    }
 
 
-@pytest.mark.parametrize("set_name", FIELDS)
-def test_every_message_is_in_the_tier_the_split_gives_it(set_name, near):
-    misplaced: List[Tuple[str, str]] = []
-    for tier in TIERS:
-        for item in _items(set_name, tier):
-            if tier_of(set_name, item, near) != tier:
-                misplaced.append((tier, _text(item)))
-    assert misplaced == [], "run `make tiers`"
+def test_a_new_frozen_tier_retires_the_old_one_into_dev():
+    dev = {"immediate_danger": ["a"], "conversations": [["hi", "b"]]}
+    old = {"immediate_danger": ["c"], "weapons": ["d"], "conversations": []}
+    assert retire(old, dev) == {
+        "immediate_danger": ["a", "c"],
+        "conversations": [["hi", "b"]],
+        "weapons": ["d"],
+    }
 
 
-@pytest.mark.parametrize("set_name", FIELDS)
+@pytest.mark.parametrize("set_name", NAMES)
+def test_every_message_is_in_the_tier_filing_leaves_it(set_name, near):
+    dev = read(SETS / f"{set_name}_dev.yml", set_name)
+    frozen = read(SETS / f"{set_name}_frozen.yml", set_name)
+    filed = file_tiers(dev, frozen, near)
+    assert (filed["dev"], filed["frozen"]) == (dev, frozen), "run `make tiers`"
+
+
+@pytest.mark.parametrize("set_name", NAMES)
 def test_the_frozen_tier_repeats_nothing_the_assistant_learns_from(set_name, near):
-    leaked = {_text(i): near.of(_text(i)) for i in _items(set_name, "frozen") if near.of(_text(i))}
+    leaked = {text_of(i): near.of(text_of(i)) for i in _items(set_name, "frozen") if near.of(text_of(i))}
     assert leaked == {}
 
 
-@pytest.mark.parametrize("set_name", FIELDS)
+@pytest.mark.parametrize("set_name", NAMES)
 def test_no_message_is_in_both_tiers(set_name):
-    dev = {_text(i).lower() for i in _items(set_name, "dev")}
-    assert [t for t in (_text(i) for i in _items(set_name, "frozen")) if t.lower() in dev] == []
+    dev = {text_of(i).lower() for i in _items(set_name, "dev")}
+    assert [t for t in (text_of(i) for i in _items(set_name, "frozen")) if t.lower() in dev] == []
 
 
 def test_every_blind_batch_is_large_and_has_its_first_score():
