@@ -79,20 +79,26 @@ def pytest_terminal_summary(terminalreporter) -> None:
     """Print the held-out NLU, warning-sign extractor and danger gate numbers at the end of the run."""
     write = terminalreporter.write_line
     if data := _report("nlu-heldout"):
-        write(
-            f"held-out NLU: {data['examples']} phrasings, intent macro F1 {data['macro_f1']:.3f}, "
-            f"{len(data['errors'])} misclassified"
-        )
-    if data := _report("sign-extractor"):
-        write(
-            f"warning-sign extractor: {data['phrasings']} phrasings, precision {data['precision']:.3f}, "
-            f"recall {data['recall']:.3f}, {len(data['misses'])} missed, "
-            f"{len(data['false_positives'])} false positives"
-        )
-    if data := _report("danger-gate"):
-        write(f"danger gate: {data['danger messages']} danger and {data['trap messages']} trap messages")
-        for name, numbers in data["layers"].items():
+        for tier, figures in data.items():
             write(
-                f"  {name}: danger recall {numbers['danger recall']:.3f}, "
-                f"trap false-alarm rate {numbers['trap false-alarm rate']:.3f}"
+                f"intents, {tier} tier: {figures['examples']} phrasings, macro F1 {figures['macro_f1']:.3f}, "
+                f"{len(figures['errors'])} misclassified"
             )
+    if data := _report("sign-extractor"):
+        for tier, figures in data.items():
+            write(
+                f"warning-sign extractor, {tier} tier: {figures['phrasings']} phrasings, precision "
+                f"{figures['precision']:.3f}, recall {figures['recall']:.3f}, "
+                f"{len(figures['misses'])} missed, {len(figures['false_positives'])} false positives"
+            )
+    if data := _report("danger-gate"):
+        for tier, figures in data.items():
+            write(
+                f"danger, {tier} tier: {figures['danger messages']} danger, "
+                f"{figures['harmless messages']} harmless"
+            )
+            for name, numbers in figures["layers"].items():
+                write(
+                    f"  {name}: danger recall {numbers['danger recall']:.3f}, "
+                    f"harmless flagged {numbers['harmless flagged']:.3f}"
+                )

@@ -18,6 +18,7 @@ from safeguarding.nlu.encoder import DIMENSIONS, get_encoder
 from safeguarding.nlu.encoder_components import (
     DANGER_MODEL_KEY,
     EMBEDDING_KEY,
+    PASSAGES_KEY,
     DangerClassifier,
     SentenceEncoderFeaturizer,
 )
@@ -104,6 +105,25 @@ def test_the_classifier_adds_its_score_without_touching_the_intent(featurizer, t
     assert found["kind"] in classifier.model.kinds
     assert message.get("intent") == intent
     assert DANGER_MODEL_KEY in message.as_dict(only_output_properties=True)
+
+
+def test_a_story_is_as_dangerous_as_its_most_dangerous_passage(featurizer, trained):
+    classifier, _ = trained
+    story = (
+        "We moved house in the spring and the kids settled in well at the new school. "
+        "Her brother joined the football club and she took up the violin. "
+        "The neighbours are friendly and we have a barbecue most weekends. "
+        "Tonight she told me a man keeps asking her for nude photos."
+    )
+    message = Message(data={TEXT: story})
+    classifier.process(featurizer.process([message]))
+    assert len(message.get(PASSAGES_KEY)) == 7  # four sentences and three pairs
+    rows = np.vstack([message.get(EMBEDDING_KEY), *message.get(PASSAGES_KEY)])
+    scores = classifier.model.probability(rows)
+    last = get_encoder().encode("Tonight she told me a man keeps asking her for nude photos.")
+    assert np.allclose(message.get(PASSAGES_KEY)[3], last, atol=1e-5)
+    assert message.get(DANGER_MODEL_KEY)["probability"] == round(float(scores.max()), 4)
+    assert message.get(DANGER_MODEL_KEY)["probability"] >= round(float(scores[0]), 4)
 
 
 def test_the_classifier_embeds_a_message_the_featurizer_did_not_see(trained):

@@ -112,51 +112,58 @@ class SignpostEntityExtractor(_LexiconComponent, EntityExtractorMixin):
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False, model_from="SpacyNLP"
 )
 class DangerDetector(_LexiconComponent):
-    """Sets the danger intent when the lexicon is sure, or both trained classifiers are; else asks.
+    """Sets the danger intent when the layers agree enough that a child is in danger; else asks.
 
     It runs after the intent classifier and the fallback classifier and
-    overrides both. The lexicon escalates on its own; the sentence-encoder
-    danger classifier (``danger_model`` in the parse result, at
-    ``escalate_at`` or above) escalates together with the intent
-    classifier. Where only one of the two trained classifiers says danger,
-    the message is flagged for the safety check ("Is a child in danger right
-    now?", with the 999 line and never-confront): each alone raises too many
-    false alarms on short everyday messages. What each layer found is added
-    to the parse result under ``danger``.
+    overrides both. The sentence-encoder danger classifier (``danger_model``
+    in the parse result) escalates on its own from ``escalate_at``; the
+    lexicon escalates when the classifier gives the message at least
+    ``lexicon_floor`` (a phrase match in a message the classifier finds
+    plainly harmless is more often an idiom than a disclosure). Where the
+    lexicon is overruled, or only the intent classifier says danger, the
+    message is flagged for the safety check ("Is a child in danger right
+    now?", with the 999 line and never-confront). Both thresholds were
+    chosen on the dev tier and an older blind batch. What each layer found
+    is added to the parse result under ``danger``.
     """
 
     matcher_class = DangerMatcher
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """The danger classifier escalates on its own from this probability."""
-        return {"escalate_at": 0.9}
+        """The classifier escalates alone from ``escalate_at``; the lexicon needs it at ``lexicon_floor``."""
+        return {"escalate_at": 0.9, "lexicon_floor": 0.1}
 
     def read(self, message: Message, text: str, matcher: DangerMatcher) -> None:
-        """Override the intent of the message when a layer is sure of danger or confront."""
+        """Override the intent of the message when the layers say danger or confront; else maybe ask."""
         result = matcher.detect(text)
         model = message.get(DANGER_MODEL_KEY) or {}
         classifier_intent = _intent_name(message)
+        probability = float(model.get("probability") or 0.0) if model else None
         found: Dict[str, Any] = {
             "kinds": list(result.kinds),
             "confront": result.confront,
             "classifier_intent": classifier_intent,
         }
-        if model:
-            found["encoder"] = float(model.get("probability") or 0.0) >= self._config["escalate_at"]
+        if probability is not None:
+            found["encoder"] = probability >= self._config["escalate_at"]
             found["encoder_kind"] = model.get("kind")
         message.set(DANGER_KEY, found, add_to_output=True)
-        classifiers_agree = bool(found.get("encoder")) and classifier_intent == DANGER_INTENT
-        if result.is_danger or classifiers_agree:
+        lexicon_kept = result.is_danger and (
+            probability is None or probability >= self._config["lexicon_floor"]
+        )
+        if lexicon_kept:
             _override_intent(message, DANGER_INTENT)
         elif result.confront:
+            # A threat to confront sounds violent to the classifier: the lexicon's reading wins.
             _override_intent(message, CONFRONT_INTENT)
-        elif classifier_intent == DANGER_INTENT and model:
-            names_a_sign = any(e.get("entity") == "warning_sign" for e in message.get(ENTITIES) or [])
-            _override_intent(message, SIGN_INTENT if names_a_sign else FALLBACK_INTENT)
-            message.set(SAFETY_CHECK_KEY, {"instead_of": DANGER_INTENT}, add_to_output=True)
         elif found.get("encoder"):
-            message.set(SAFETY_CHECK_KEY, {"instead_of": classifier_intent}, add_to_output=True)
+            _override_intent(message, DANGER_INTENT)
+        elif result.is_danger or classifier_intent == DANGER_INTENT:
+            names_a_sign = any(e.get("entity") == "warning_sign" for e in message.get(ENTITIES) or [])
+            if classifier_intent == DANGER_INTENT:
+                _override_intent(message, SIGN_INTENT if names_a_sign else FALLBACK_INTENT)
+            message.set(SAFETY_CHECK_KEY, {"instead_of": DANGER_INTENT}, add_to_output=True)
 
 
 def _words(tokens: Iterable[Token]) -> Set[str]:

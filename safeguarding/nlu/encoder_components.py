@@ -4,12 +4,14 @@
 all-MiniLM-L6-v2 (safeguarding/encoder.py), adds the 384-number embedding as
 sentence-level dense features (DIET reads them beside the sparse ones) unless
 ``dense_features: false``, and keeps the embedding on the message for the
-components after it.
+components after it, with the embeddings of the message's passages when it
+has more than one sentence (safeguarding/nlu/passages.py), all in one pass.
 
 ``DangerClassifier`` trains the danger head of safeguarding/danger_model.py
 on data/danger_classifier/ during ``rasa train``, keeps it in the model, and
 adds ``danger_model: {probability, kind, threshold, danger}`` to every parse
-result. It never changes the intent: what to do with its answer is decided
+result: the probability of the message's most dangerous passage (or of the
+whole message, when that is higher). It never changes the intent: what to do with its answer is decided
 after it, together with the danger lexicon.
 """
 
@@ -32,8 +34,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from safeguarding.nlu.danger_model import ROOT, DangerModel, load_training
 from safeguarding.nlu.encoder import WEIGHTS_SHA256, get_encoder
+from safeguarding.nlu.passages import passages
 
 EMBEDDING_KEY = "sentence_embedding"
+PASSAGES_KEY = "passage_embeddings"
 DANGER_MODEL_KEY = "danger_model"
 logger = logging.getLogger(__name__)
 
@@ -81,12 +85,17 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         with_text = [(m, text) for m in messages if (text := _text(m)) is not None]
         if not with_text:
             return
-        embeddings = self.encoder.encode_batch([text for _, text in with_text])
-        for (message, _), embedding in zip(with_text, embeddings, strict=True):
+        pieces = [passages(text) if keep else [] for _, text in with_text]
+        texts = [part for (_, text), parts in zip(with_text, pieces, strict=True) for part in (text, *parts)]
+        embeddings = self.encoder.encode_batch(texts)
+        start = 0
+        for (message, _), parts in zip(with_text, pieces, strict=True):
+            embedding, start = embeddings[start], start + 1 + len(parts)
             if self._config["dense_features"]:
                 self.add_features_to_message(None, embedding[None, :], TEXT, message)
             if keep:
                 message.set(EMBEDDING_KEY, embedding)
+                message.set(PASSAGES_KEY, embeddings[start - len(parts) : start])
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Embed each message: sentence features for DIET, and the embedding for later components."""
@@ -199,7 +208,9 @@ class DangerClassifier(GraphComponent):
             embedding = message.get(EMBEDDING_KEY)
             if embedding is None:
                 embedding = get_encoder().encode(text)
-            score = self.model.score(np.asarray(embedding, dtype=np.float32))
+            parts = message.get(PASSAGES_KEY)
+            rows = np.vstack([embedding, *([] if parts is None else parts)]).astype(np.float32)
+            score = self.model.score(rows[int(np.argmax(self.model.probability(rows)))])
             found = {
                 "probability": round(score.probability, 4),
                 "kind": score.kind,
