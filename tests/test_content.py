@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from safeguarding.content.loader import CONTENT_DIR, ContentError, load_content
-from safeguarding.nlu.matching import EntityMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "source" / "online-grooming.txt"
@@ -98,11 +97,10 @@ def _seed_section(title: str) -> list[str]:
     return [line[2:] for line in blocks[0].splitlines()]
 
 
-def test_every_online_sign_in_the_source_text_is_recognised(nlp, content):
-    matcher = EntityMatcher(nlp, content)
+def test_every_online_sign_in_the_source_text_is_recognised(entities, content):
     bullets = _seed_section("Warning signs - online")
     assert len(bullets) == 5
-    found = [{e["value"] for e in matcher.extract(b) if e["entity"] == "warning_sign"} for b in bullets]
+    found = [{e["value"] for e in entities.extract(b) if e["entity"] == "warning_sign"} for b in bullets]
     expected = [
         "online_secrecy",
         "more_than_one_phone",
@@ -115,9 +113,8 @@ def test_every_online_sign_in_the_source_text_is_recognised(nlp, content):
         assert content.warning_signs[sign_id]["kind"] == "online"
 
 
-def test_the_offline_signs_of_the_source_text_are_recognised(nlp, content):
-    matcher = EntityMatcher(nlp, content)
-    values = {e["value"] for e in matcher.extract("staying out all night or dressing differently")}
+def test_the_offline_signs_of_the_source_text_are_recognised(entities):
+    values = {e["value"] for e in entities.extract("staying out all night or dressing differently")}
     assert {"staying_out", "dressing_differently"} <= values
 
 

@@ -16,7 +16,6 @@ import pytest
 import yaml
 
 from bench.sets import SETS, danger_messages, harmless_messages
-from safeguarding.nlu.matching import DangerMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "results" / "danger-gate.json"
@@ -26,11 +25,6 @@ DANGER = [yaml.safe_load((SETS / f"danger_{tier}.yml").read_text(encoding="utf-8
 DANGER_MESSAGES = [m.text for tier in TIERS for m in danger_messages(tier)]
 TRAPS = [m.text for tier in TIERS for m in harmless_messages(tier)]
 CONVERSATIONS = [turns for data in DANGER for turns in data["conversations"]]
-
-
-@pytest.fixture(scope="module")
-def detector(nlp, content):
-    return DangerMatcher(nlp, content)
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +56,14 @@ DETECTOR_RECALL = {"dev": 0.97, "frozen": 0.92}
 
 
 @pytest.mark.parametrize("tier", DETECTOR_RECALL)
-def test_the_detector_alone_catches_nearly_every_danger_message(detector, tier):
+def test_the_detector_alone_catches_nearly_every_danger_message(danger, tier):
     texts = [m.text for m in danger_messages(tier)]
-    missed = [text for text in texts if not detector.detect(text).is_danger]
+    missed = [text for text in texts if not danger.detect(text).is_danger]
     assert 1 - len(missed) / len(texts) >= DETECTOR_RECALL[tier], missed
 
 
-def test_the_detector_alone_raises_no_false_alarm(detector):
-    assert [text for text in TRAPS if detector.detect(text).is_danger or detector.detect(text).confront] == []
+def test_the_detector_alone_raises_no_false_alarm(danger):
+    assert [text for text in TRAPS if danger.detect(text).is_danger or danger.detect(text).confront] == []
 
 
 @pytest.mark.model
@@ -95,9 +89,9 @@ def _rate(flags) -> float:
 
 
 @pytest.mark.model
-def test_report_each_layer(detector, parsed):
+def test_report_each_layer(danger, parsed):
     layers = {
-        "detector alone": lambda p: detector.detect(p["text"]).is_danger,
+        "detector alone": lambda p: danger.detect(p["text"]).is_danger,
         "trained intent alone": lambda p: p["danger"]["classifier_intent"] == "danger",
         "all layers": lambda p: p["intent"]["name"] == "danger",
         "all layers, or the safety check": lambda p: (

@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguarding.nlu.matching import EntityMatcher
-
 ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS_FILES = [ROOT / "tests" / "sets" / f"signs_{tier}.yml" for tier in ("dev", "frozen")]
 REPORT = ROOT / "results" / "sign-extractor.json"
@@ -34,18 +32,13 @@ def _tags(item) -> set:
     return set(item.get("tags", []))
 
 
-@pytest.fixture(scope="module")
-def matcher(nlp, content):
-    return EntityMatcher(nlp, content)
-
-
-def _signs(matcher, text: str) -> set:
-    return {e["value"] for e in matcher.extract(text) if e["entity"] == "warning_sign"}
+def _signs(entities, text: str) -> set:
+    return {e["value"] for e in entities.extract(text) if e["entity"] == "warning_sign"}
 
 
 @pytest.fixture(scope="module")
-def found(matcher):
-    return [_signs(matcher, item["text"]) for item in PHRASINGS]
+def found(entities):
+    return [_signs(entities, item["text"]) for item in PHRASINGS]
 
 
 def test_the_phrasings_file_has_the_right_shape(content):
@@ -132,11 +125,11 @@ def test_harmless_messages_name_no_sign(found):
     assert wrong == []
 
 
-def test_every_span_is_whole_words_of_the_parents_own_text(matcher):
+def test_every_span_is_whole_words_of_the_parents_own_text(entities):
     for item in PHRASINGS:
         text = item["text"]
         words = set(_WORD.findall(text))
-        for entity in matcher.extract(text):
+        for entity in entities.extract(text):
             start, end = entity["start"], entity["end"]
             span = text[start:end]
             assert 0 <= start < end <= len(text), (text, entity)
@@ -146,8 +139,8 @@ def test_every_span_is_whole_words_of_the_parents_own_text(matcher):
             assert end == len(text) or not text[end].isalnum(), (text, span)
 
 
-def test_curly_apostrophes_give_the_same_signs_as_straight_ones(matcher):
-    assert _signs(matcher, "she won\u2019t let me see her phone and he\u2019s got 2 phones") == {
+def test_curly_apostrophes_give_the_same_signs_as_straight_ones(entities):
+    assert _signs(entities, "she won\u2019t let me see her phone and he\u2019s got 2 phones") == {
         "online_secrecy",
         "more_than_one_phone",
     }
@@ -155,9 +148,9 @@ def test_curly_apostrophes_give_the_same_signs_as_straight_ones(matcher):
         straight = item["text"].replace("\u2019", "'")
         if "'" in straight:
             curly = straight.replace("'", "\u2019")
-            assert _signs(matcher, curly) == _signs(matcher, straight), straight
+            assert _signs(entities, curly) == _signs(entities, straight), straight
 
 
-def test_capitals_give_the_same_signs(matcher, found):
+def test_capitals_give_the_same_signs(entities, found):
     for item, signs in zip(PHRASINGS, found, strict=True):
-        assert _signs(matcher, item["text"].upper()) == signs, item["text"]
+        assert _signs(entities, item["text"].upper()) == signs, item["text"]
