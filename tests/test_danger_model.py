@@ -9,19 +9,16 @@ from safeguarding.nlu.danger_model import DangerModel, DangerScore, choose_thres
 from safeguarding.nlu.encoder import get_encoder
 
 
-@pytest.fixture(scope="module")
-def small():
-    """A few hundred training messages of every kind, and their embeddings."""
+def _sample(size: int):
+    """``size`` training messages drawn at random (the same each run), and their embeddings."""
     examples = load_training()
     rng = np.random.default_rng(0)
-    chosen = [examples[i] for i in sorted(rng.choice(len(examples), 400, replace=False))]
-    embeddings = get_encoder().encode_batch([e.text for e in chosen])
-    return chosen, embeddings
+    chosen = [examples[i] for i in sorted(rng.choice(len(examples), size, replace=False))]
+    return chosen, get_encoder().encode_batch([e.text for e in chosen])
 
 
-@pytest.fixture(scope="module")
-def model(small):
-    examples, embeddings = small
+def _train(sample):
+    examples, embeddings = sample
     return DangerModel.train(
         [e.text for e in examples],
         [e.danger for e in examples],
@@ -29,6 +26,28 @@ def model(small):
         embeddings=embeddings,
         folds=3,
     )
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A few hundred training messages of every kind: enough for the head's figures to mean something."""
+    return _sample(400)
+
+
+@pytest.fixture(scope="module")
+def model(small):
+    return _train(small)
+
+
+@pytest.fixture(scope="module")
+def few():
+    """A hundred training messages: enough to train a head and check how it is trained and stored."""
+    return _sample(100)
+
+
+@pytest.fixture(scope="module")
+def few_model(few):
+    return _train(few)
 
 
 def test_the_threshold_keeps_the_target_recall():
@@ -46,17 +65,10 @@ def test_cross_validation_figures_are_recorded(model):
     assert figures["folds"] == 3
 
 
-def test_training_repeats_exactly(small, model):
-    examples, embeddings = small
-    again = DangerModel.train(
-        [e.text for e in examples],
-        [e.danger for e in examples],
-        [e.kind for e in examples],
-        embeddings=embeddings,
-        folds=3,
-    )
-    assert again.threshold == model.threshold
-    assert np.array_equal(again.probability(embeddings), model.probability(embeddings))
+def test_training_repeats_exactly(few, few_model):
+    again = _train(few)
+    assert again.threshold == few_model.threshold
+    assert np.array_equal(again.probability(few[1]), few_model.probability(few[1]))
 
 
 @pytest.mark.model
@@ -70,17 +82,17 @@ def test_clear_messages_are_told_apart(model):
     assert danger.probability > harmless.probability
 
 
-def test_a_saved_model_loads_with_the_same_scores(tmp_path, small, model):
-    _, embeddings = small
-    model.save(tmp_path)
+def test_a_saved_model_loads_with_the_same_scores(tmp_path, few, few_model):
+    _, embeddings = few
+    few_model.save(tmp_path)
     loaded = DangerModel.load(tmp_path)
-    assert loaded.threshold == model.threshold
-    assert loaded.kinds == model.kinds
-    assert np.allclose(loaded.probability(embeddings), model.probability(embeddings), atol=1e-6)
-    assert loaded.score(embeddings[0]).kind == model.score(embeddings[0]).kind
+    assert loaded.threshold == few_model.threshold
+    assert loaded.kinds == few_model.kinds
+    assert np.allclose(loaded.probability(embeddings), few_model.probability(embeddings), atol=1e-6)
+    assert loaded.score(embeddings[0]).kind == few_model.score(embeddings[0]).kind
 
 
-def test_one_label_only_is_refused(small):
-    examples, embeddings = small
+def test_one_label_only_is_refused(few):
+    examples, embeddings = few
     with pytest.raises(ValueError, match="both"):
         DangerModel.train(["a", "b"], [True, True], embeddings=embeddings[:2])
