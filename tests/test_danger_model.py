@@ -29,25 +29,21 @@ def _train(sample):
 
 
 @pytest.fixture(scope="module")
-def small():
-    """A few hundred training messages of every kind: enough for the head's figures to mean something."""
-    return _sample(400)
+def trained():
+    """A sample of the training messages by size, and a head trained on it; each made once.
 
+    The unit tests train on a hundred messages, enough to check how a head is
+    trained and stored; the model tier's figures come from four hundred.
+    """
+    made = {}
 
-@pytest.fixture(scope="module")
-def model(small):
-    return _train(small)
+    def of_size(size: int):
+        if size not in made:
+            sample = _sample(size)
+            made[size] = sample, _train(sample)
+        return made[size]
 
-
-@pytest.fixture(scope="module")
-def few():
-    """A hundred training messages: enough to train a head and check how it is trained and stored."""
-    return _sample(100)
-
-
-@pytest.fixture(scope="module")
-def few_model(few):
-    return _train(few)
+    return of_size
 
 
 def test_the_threshold_keeps_the_target_recall():
@@ -58,21 +54,24 @@ def test_the_threshold_keeps_the_target_recall():
 
 
 @pytest.mark.model  # trains a danger head: with the other training tests, not the unit tier
-def test_cross_validation_figures_are_recorded(model):
+def test_cross_validation_figures_are_recorded(trained):
+    _, model = trained(400)
     figures = model.info["cross_validation"]
     assert figures["danger_recall"] >= 0.98
     assert 0.0 < figures["threshold"] < 1.0
     assert figures["folds"] == 3
 
 
-def test_training_repeats_exactly(few, few_model):
-    again = _train(few)
-    assert again.threshold == few_model.threshold
-    assert np.array_equal(again.probability(few[1]), few_model.probability(few[1]))
+def test_training_repeats_exactly(trained):
+    sample, model = trained(100)
+    again = _train(sample)
+    assert again.threshold == model.threshold
+    assert np.array_equal(again.probability(sample[1]), model.probability(sample[1]))
 
 
 @pytest.mark.model
-def test_clear_messages_are_told_apart(model):
+def test_clear_messages_are_told_apart(trained):
+    _, model = trained(400)
     encoder = get_encoder()
     danger = model.score(encoder.encode("a grown man keeps asking my 12 year old daughter for naked photos"))
     harmless = model.score(encoder.encode("my son scored two goals at football today"))
@@ -82,17 +81,17 @@ def test_clear_messages_are_told_apart(model):
     assert danger.probability > harmless.probability
 
 
-def test_a_saved_model_loads_with_the_same_scores(tmp_path, few, few_model):
-    _, embeddings = few
-    few_model.save(tmp_path)
+def test_a_saved_model_loads_with_the_same_scores(tmp_path, trained):
+    (_, embeddings), model = trained(100)
+    model.save(tmp_path)
     loaded = DangerModel.load(tmp_path)
-    assert loaded.threshold == few_model.threshold
-    assert loaded.kinds == few_model.kinds
-    assert np.allclose(loaded.probability(embeddings), few_model.probability(embeddings), atol=1e-6)
-    assert loaded.score(embeddings[0]).kind == few_model.score(embeddings[0]).kind
+    assert loaded.threshold == model.threshold
+    assert loaded.kinds == model.kinds
+    assert np.allclose(loaded.probability(embeddings), model.probability(embeddings), atol=1e-6)
+    assert loaded.score(embeddings[0]).kind == model.score(embeddings[0]).kind
 
 
-def test_one_label_only_is_refused(few):
-    examples, embeddings = few
+def test_one_label_only_is_refused(trained):
+    (_, embeddings), _ = trained(100)
     with pytest.raises(ValueError, match="both"):
         DangerModel.train(["a", "b"], [True, True], embeddings=embeddings[:2])
