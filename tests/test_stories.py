@@ -9,7 +9,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.worries import ActionDescribeWorry, ActionSignpostRequest
-from safeguarding.content.loader import load_content
 from safeguarding.nlu.stories import StoryMatcher
 
 
@@ -31,8 +30,8 @@ def _run(action, tracker: Tracker):
     return dispatcher.messages
 
 
-def test_story_files_match_their_schema_and_the_directory():
-    stories = load_content()
+def test_story_files_match_their_schema_and_the_directory(content):
+    stories = content
     assert [r["id"] for r in stories.requests["requests"]] == [
         "missing_child",
         "sexual_contact_online",

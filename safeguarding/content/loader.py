@@ -18,8 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Dict, List
 
-import jsonschema
 import yaml
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
 
 CONTENT_DIR = Path(os.environ.get("SAFEGUARDING_CONTENT", Path(__file__).resolve().parents[2] / "content"))
 FILES = ("guidance", "organisations", "danger", "lexicon", "web", "safety_check", "worries", "requests")
@@ -101,14 +102,20 @@ class Content:
         return [self.organisations[i] for i in org_ids if self.organisations[i]["status"] not in NOT_OFFERED]
 
 
+def _check_schema(schema: Dict[str, Any]) -> None:
+    """Check schema.yml itself, every file's part and the shared definitions at once."""
+    combined = {"definitions": schema["definitions"], "properties": {name: schema[name] for name in FILES}}
+    validator_for(combined).check_schema(combined)
+
+
 def _validate(name: str, data: Any, schema: Dict[str, Any]) -> None:
+    """Validate one file's data against its part of the (checked) schema, as ``jsonschema.validate`` does."""
     root = dict(schema[name])
     root["definitions"] = schema["definitions"]
-    try:
-        jsonschema.validate(data, root)
-    except jsonschema.ValidationError as error:
+    error = best_match(validator_for(root)(root).iter_errors(data))
+    if error is not None:
         place = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise ContentError(f"content/{name}.yml at {place}: {error.message}") from None
+        raise ContentError(f"content/{name}.yml at {place}: {error.message}")
 
 
 def cross_reference_problems(content: Content) -> List[str]:
@@ -207,6 +214,7 @@ def _story_problems(content: Content) -> List[str]:
 def load_content(directory: Path = CONTENT_DIR) -> Content:
     """Read and validate every content file in ``directory``."""
     schema = read_yaml(directory / "schema.yml")
+    _check_schema(schema)
     raw = {}
     for name in FILES:
         raw[name] = read_yaml(directory / f"{name}.yml")
