@@ -59,6 +59,15 @@ class ActionSignpostReport(TimedAction):
         return _signpost(dispatcher, tracker, "report", "report_intro", self.clock())
 
 
+def named_organisations(tracker: Tracker) -> List[str]:
+    """The directory's organisations the parent names, else the one talked about before, if any."""
+    orgs = content().organisations
+    named = [o for o in entity_values(tracker, "organisation") if o in orgs]
+    if not named and tracker.get_slot("organisation") in orgs:
+        named = [tracker.get_slot("organisation")]
+    return named
+
+
 class ActionSignpostPerson(TimedAction):
     """Give the NSPCC Helpline as the route to a person."""
 
@@ -84,9 +93,7 @@ class ActionDescribeOrganisation(TimedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         orgs = content().organisations
-        named = [o for o in entity_values(tracker, "organisation") if o in orgs]
-        if not named and tracker.get_slot("organisation") in orgs:
-            named = [tracker.get_slot("organisation")]
+        named = named_organisations(tracker)
         if not named:
             buttons = [
                 {"title": orgs[o]["name"], "payload": payload("ask_organisation", organisation=o)}
@@ -119,10 +126,7 @@ class ActionExplainWhatHappens(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        orgs = content().organisations
-        named = [o for o in entity_values(tracker, "organisation") if o in orgs]
-        if not named and tracker.get_slot("organisation") in orgs:
-            named = [tracker.get_slot("organisation")]
+        named = named_organisations(tracker)
         topic_id = current_topic(tracker) or "grooming"
         chosen = named[:2] or content().topic(topic_id)["report"]
         live = [org for org in content().live_organisations(chosen) if "what_happens" in org]

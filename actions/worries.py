@@ -12,12 +12,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import button, content, describe_services, entity_values, reply, sign_button
-from safeguarding.content.stories import get_stories
 
 
 def worry_text(reply_id: str | None) -> tuple[str, List[str]]:
     """The reply for a story: reflection, one question and the helpline line; and the signs to offer."""
-    worries = get_stories().worries
+    worries = content().worries
     replies = {r["id"]: r for r in worries["replies"]}
     chosen = replies.get(reply_id or "") or worries["replies"][-1]
     helpline = content().organisation(content().directory["person_service"])
@@ -45,7 +44,7 @@ class ActionDescribeWorry(Action):
 
 def request_text(request_id: str) -> str | None:
     """What the assistant says for one kind of request: its intro and its services, or None if unknown."""
-    request = get_stories().request(request_id)
+    request = content().request(request_id)
     if request is None:
         return None
     return f"{request['intro']}\n\n{describe_services(request['services'])}"

@@ -20,7 +20,7 @@ import json
 import subprocess
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Sequence
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import requests
 import yaml
@@ -226,32 +226,28 @@ def score_stories(batch: str) -> Dict[str, Any]:
             labels = sorted(set(gold))
             macro = f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)
             figures["intents"] = {"messages": len(intents), "macro F1": round(float(macro), 4)}
-        requests_ = _load(batch, "requests")
-        if requests_:
-            replies = replies_to(requests_)
-            named = [
-                any(name in " ".join(r) for name in SERVICES[i["service"]])
-                for i, r in zip(requests_, replies, strict=True)
-            ]
-            figures["service requests"] = {
-                "messages": len(requests_),
-                "answered with the matching service": _rate(sum(named), len(requests_)),
-            }
-        confront = _load(batch, "confront")
-        if confront:
-            replies = replies_to(confront)
-            told = ["confront" in " ".join(r).lower() for r in replies]
-            figures["confront"] = {
-                "messages": len(confront),
-                "never-confront advice": _rate(sum(told), len(told)),
-            }
-        worries = _load(batch, "worries")
-        if worries:
-            replies = replies_to(worries)
-            figures["worries"] = {
-                "messages": len(worries),
-                "turned away": _rate(sum(dismissed(r) for r in replies), len(worries)),
-            }
+        # Each reply to a request, a confront message or a worry is judged on its own.
+        judged: List[Tuple[str, str, str, Callable[[Dict[str, Any], List[str]], bool]]] = [
+            (
+                "requests",
+                "service requests",
+                "answered with the matching service",
+                lambda item, reply: any(name in " ".join(reply) for name in SERVICES[item["service"]]),
+            ),
+            (
+                "confront",
+                "confront",
+                "never-confront advice",
+                lambda _, reply: "confront" in " ".join(reply).lower(),
+            ),
+            ("worries", "worries", "turned away", lambda _, reply: dismissed(reply)),
+        ]
+        for part, title, measure, judge in judged:
+            items = _load(batch, part)
+            if items:
+                replies = replies_to(items)
+                count = sum(judge(i, r) for i, r in zip(items, replies, strict=True))
+                figures[title] = {"messages": len(items), measure: _rate(count, len(items))}
         return figures
     finally:
         bot.stop()

@@ -8,12 +8,15 @@ a frozen message must be new to the assistant.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Set, Tuple
 
 import yaml
+
+from safeguarding.content.loader import SafeLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "sets"
@@ -56,9 +59,17 @@ class NearDuplicates:
                 self._by_token.setdefault(word, []).append(index)
 
     def of(self, text: str) -> List[str]:
-        """The references sharing at least NEAR_DUPLICATE of their tokens with ``text``."""
+        """The references sharing at least NEAR_DUPLICATE of their tokens with ``text``.
+
+        A near duplicate misses at most ``1 - NEAR_DUPLICATE`` of the
+        message's tokens, so it has one of that many plus one of them: only
+        the references that share one of the message's rarest tokens are
+        compared with it.
+        """
         words = tokens(text)
-        candidates = {i for word in words for i in self._by_token.get(word, [])}
+        missing = math.floor(len(words) * (1 - NEAR_DUPLICATE) + 1e-9)
+        rarest = sorted(words, key=lambda word: len(self._by_token.get(word, [])))[: missing + 1]
+        candidates = {i for word in rarest for i in self._by_token.get(word, [])}
         return [
             self._refs[i][0] for i in sorted(candidates) if overlap(words, self._refs[i][1]) >= NEAR_DUPLICATE
         ]
@@ -72,7 +83,7 @@ def _nlu_examples(path: Path) -> List[Tuple[str, str]]:
     files = sorted(path.glob("*.yml")) if path.is_dir() else [path]
     pairs = []
     for file in files:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
         for block in data.get("nlu", []):
             if "intent" in block:
                 for line in block["examples"].splitlines():
@@ -106,9 +117,9 @@ def training_references() -> List[str]:
     classifier = ROOT / "data" / "danger_classifier"
     if classifier.is_dir():
         for file in sorted(classifier.glob("*.yml")):
-            refs += list(_messages_in(yaml.safe_load(file.read_text(encoding="utf-8"))))
+            refs += list(_messages_in(yaml.load(file.read_text(encoding="utf-8"), Loader=SafeLoader)))
     for file in sorted((ROOT / "content").glob("*.yml")):
-        refs += list(_examples_in(yaml.safe_load(file.read_text(encoding="utf-8"))))
+        refs += list(_examples_in(yaml.load(file.read_text(encoding="utf-8"), Loader=SafeLoader)))
     return refs
 
 

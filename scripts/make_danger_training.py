@@ -198,6 +198,17 @@ DRUGS = ["drugs", "weed", "coke", "packages", "parcels", "crack", "gear", "pills
 WEAPONS = ["a knife", "a machete", "a gun", "a zombie knife", "a blade", "a knuckle duster", "a hammer"]
 TOWNS = ["Norwich", "Bournemouth", "Cornwall", "Swansea", "Margate", "Hull", "Ipswich", "the coast"]
 MONEY = ["£500", "500 quid", "£200 in gift cards", "£1000", "money", "bitcoin", "£300"]
+# The template fields filled with one draw from a list, in the order they are drawn.
+_FILLERS = (
+    ("pl", PLATFORMS),
+    ("pc", PLACES),
+    ("t", TIMES),
+    ("hr", HOURS),
+    ("d", DRUGS),
+    ("w", WEAPONS),
+    ("town", TOWNS),
+    ("money", MONEY),
+)
 # Openers and closers: mostly shared, so that "please help" alone does not mean danger.
 SHARED_OPENERS = [
     "",
@@ -810,38 +821,19 @@ def typed(text: str, rng: random.Random) -> str:
 
 
 def _fill(template: str, rng: random.Random) -> str:
+    """The template with a child, their pronouns, two adults and one of each filler, drawn from ``rng``."""
     gender = rng.choice("fm")
     child = rng.choice(GIRLS if gender == "f" else BOYS)
     s, o, p, sis = PRONOUNS[gender]
     adult, adult_gender = rng.choice(ADULTS)
     known, known_gender = rng.choice(KNOWN_ADULTS)
     adult, known = adult.format(s=s, p=p), known.format(p=p)
-    ah, am, ap = ADULT_PRONOUNS[adult_gender]
-    kh, km, kp = ADULT_PRONOUNS[known_gender]
-    text = template.format(
-        c=child,
-        s=s,
-        o=o,
-        p=p,
-        sis=sis,
-        a=adult,
-        ah=ah,
-        am=am,
-        ap=ap,
-        k=known,
-        kh=kh,
-        km=km,
-        kp=kp,
-        pl=rng.choice(PLATFORMS),
-        pc=rng.choice(PLACES),
-        t=rng.choice(TIMES),
-        hr=rng.choice(HOURS),
-        d=rng.choice(DRUGS),
-        w=rng.choice(WEAPONS),
-        town=rng.choice(TOWNS),
-        money=rng.choice(MONEY),
-    )
-    return text
+    people = {"c": child, "s": s, "o": o, "p": p, "sis": sis, "a": adult, "k": known}
+    people |= dict(zip(("ah", "am", "ap"), ADULT_PRONOUNS[adult_gender], strict=True))
+    people |= dict(zip(("kh", "km", "kp"), ADULT_PRONOUNS[known_gender], strict=True))
+    # One draw from each list, in this order (the file is the same each time it is made).
+    draws = {key: rng.choice(choices) for key, choices in _FILLERS}
+    return template.format(**people, **draws)
 
 
 def _expand(templates: Iterable[str], rng: random.Random, urgent: bool) -> List[str]:

@@ -50,6 +50,22 @@ def nlp() -> spacy.language.Language:
 
 
 @pytest.fixture(scope="session")
+def entities(nlp, content):
+    """The entity matcher, compiled once for every test."""
+    from safeguarding.nlu.matching import EntityMatcher
+
+    return EntityMatcher(nlp, content)
+
+
+@pytest.fixture(scope="session")
+def danger(nlp, content):
+    """The danger matcher, compiled once for every test."""
+    from safeguarding.nlu.matching import DangerMatcher
+
+    return DangerMatcher(nlp, content)
+
+
+@pytest.fixture(scope="session")
 def agent():
     from rasa.core.agent import Agent
 

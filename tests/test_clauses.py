@@ -8,19 +8,10 @@ from safeguarding.nlu.clauses import (
     AGE_LEMMA,
     GROWN_LEMMA,
     POSSESSIVE_LEMMA,
-    clause_numbers,
     expand_contractions,
     is_age,
     is_possessive,
-    mark_roles,
-    prepare,
 )
-from safeguarding.nlu.matching import DangerMatcher
-
-
-@pytest.fixture(scope="module")
-def danger(nlp, content):
-    return DangerMatcher(nlp, content)
 
 
 @pytest.mark.parametrize(
@@ -58,22 +49,21 @@ def test_contracted_questions_are_quiet(danger):
     assert not danger.detect("what's county lines?").is_danger
 
 
-def _clauses(nlp, content, text):
-    doc = nlp(prepare(text, content.lexicon["text_speak"]))
-    clauses = content.lexicon["clauses"]
-    numbers = clause_numbers(doc, clauses["marks"], clauses["words"])
+def _clauses(danger, text):
+    doc = danger.read(text)
+    numbers = danger.clauses(doc)
     return [[t.text for t, n in zip(doc, numbers, strict=True) if n == k] for k in sorted(set(numbers))]
 
 
-def test_clauses_break_at_sentence_marks_new_lines_and_but(nlp, content):
-    assert _clauses(nlp, content, "he's fine. she is not\nok but why") == [
+def test_clauses_break_at_sentence_marks_new_lines_and_but(danger):
+    assert _clauses(danger, "he's fine. she is not\nok but why") == [
         ["he", "is", "fine", "."],
         ["she", "is", "not", "."],
         ["ok"],
         ["but", "why"],
     ]
     # A time, a comma or an ellipsis is not a break.
-    assert len(_clauses(nlp, content, "meeting him at 10.30, tonight... at the park")) == 1
+    assert len(_clauses(danger, "meeting him at 10.30, tonight... at the park")) == 1
 
 
 def test_a_question_does_not_hide_a_disclosure_after_it(danger):
@@ -102,73 +92,51 @@ def test_an_unreal_opener_quiets_only_its_own_clause(danger):
     assert danger.detect("what would you do? someone asked my daughter for nudes").is_danger
 
 
-def _doc(nlp, content, text):
-    return mark_roles(nlp(prepare(text, content.lexicon["text_speak"])))
-
-
 @pytest.mark.parametrize(
-    ("text", "index", "possessive"),
+    ("rule", "text", "index", "expected"),
     [
-        ("her charger is missing", 0, True),
-        ("i found her coach messaging", 2, True),
-        ("he sends her pictures", 2, False),
-        ("he hurt her badly", 2, False),
-        ("he told her to come", 2, False),
-        ("a man is waiting for her outside", 5, False),
-        ("her missing shoe", 0, False),
+        (is_possessive, "her charger is missing", 0, True),
+        (is_possessive, "i found her coach messaging", 2, True),
+        (is_possessive, "he sends her pictures", 2, False),
+        (is_possessive, "he hurt her badly", 2, False),
+        (is_possessive, "he told her to come", 2, False),
+        (is_possessive, "a man is waiting for her outside", 5, False),
+        (is_possessive, "her missing shoe", 0, False),
+        (is_age, "my 10 year old", 3, True),
+        (is_age, "a 13-year-old girl", 5, True),
+        (is_age, "my 15yo", 1, True),
+        (is_age, "an old man", 1, False),
+        (is_age, "how old is he", 1, False),
     ],
 )
-def test_a_possessive_her_is_told_from_a_person(nlp, content, text, index, possessive):
-    doc = nlp(prepare(text, content.lexicon["text_speak"]))
-    assert doc[index].lower_ == "her"
-    assert is_possessive(doc, index) is possessive
+def test_a_possessive_her_and_an_age_are_told_from_a_person(danger, rule, text, index, expected):
+    doc = danger.reader.read(text).doc
+    assert rule is not is_possessive or doc[index].lower_ == "her"
+    assert rule(doc, index) is expected
 
 
-@pytest.mark.parametrize(
-    ("text", "index", "age"),
-    [
-        ("my 10 year old", 3, True),
-        ("a 13-year-old girl", 5, True),
-        ("my 15yo", 1, True),
-        ("an old man", 1, False),
-        ("how old is he", 1, False),
-    ],
-)
-def test_an_age_names_a_child(nlp, content, text, index, age):
-    doc = nlp(prepare(text, content.lexicon["text_speak"]))
-    assert is_age(doc, index) is age
-
-
-def test_roles_change_the_lemmas_the_matcher_sees(nlp, content):
-    doc = _doc(nlp, content, "my 10 year old lost her charger")
+def test_roles_change_the_lemmas_the_matcher_sees(danger):
+    doc = danger.read("my 10 year old lost her charger")
     assert [t.lemma_ for t in doc][3] == AGE_LEMMA
     assert [t.lemma_ for t in doc][5] == POSSESSIVE_LEMMA
 
 
 @pytest.mark.parametrize(
-    "text",
-    [
-        "her phone charger is missing",
-        "my son's shoe went missing at school",
-        "the 10 year old next door is a danger on his bike",
-        "her meeting with the teacher went well",
-        "my daughter has a bullet journal",
-    ],
-)
-def test_possessions_and_ages_do_not_make_danger(danger, text):
-    assert not danger.detect(text).is_danger
-
-
-@pytest.mark.parametrize(
     ("text", "kind"),
     [
+        ("her phone charger is missing", None),
+        ("my son's shoe went missing at school", None),
+        ("the 10 year old next door is a danger on his bike", None),
+        ("her meeting with the teacher went well", None),
+        ("my daughter has a bullet journal", None),
         ("my 10 year old is missing", "missing_child"),
         ("an old man grabbed my son", "immediate_danger"),
         ("her coach touched her", "sexual_abuse"),
     ],
 )
-def test_people_still_count(danger, text, kind):
-    assert kind in danger.detect(text).kinds
+def test_possessions_and_ages_do_not_make_danger_but_people_still_count(danger, text, kind):
+    found = danger.detect(text).kinds
+    assert kind in found if kind else not found
 
 
 @pytest.mark.parametrize(
@@ -183,8 +151,8 @@ def test_people_still_count(danger, text, kind):
         ("it is 22 minutes away", 2, "22"),
     ],
 )
-def test_an_age_of_18_or_more_names_an_adult(nlp, content, text, index, lemma):
-    assert _doc(nlp, content, text)[index].lemma_ == lemma
+def test_an_age_of_18_or_more_names_an_adult(danger, text, index, lemma):
+    assert danger.read(text)[index].lemma_ == lemma
 
 
 def test_an_adult_age_makes_an_adult(danger):

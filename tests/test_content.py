@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from safeguarding.content.loader import CONTENT_DIR, ContentError, load_content
-from safeguarding.nlu.matching import EntityMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "content" / "source" / "online-grooming.txt"
@@ -67,12 +66,20 @@ def _copy_content(tmp_path: Path) -> Path:
     return target
 
 
+def _read(path: Path):
+    return yaml.load(path.read_text(), Loader=yaml.CSafeLoader)
+
+
+def _write(path: Path, data) -> None:
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper))
+
+
 def test_a_missing_source_is_reported_with_file_and_place(tmp_path):
     directory = _copy_content(tmp_path)
     path = directory / "organisations.yml"
-    data = yaml.safe_load(path.read_text())
+    data = _read(path)
     del data["organisations"][0]["source"]
-    path.write_text(yaml.safe_dump(data))
+    _write(path, data)
     with pytest.raises(ContentError, match=r"organisations.yml at organisations/0: 'source' is a required"):
         load_content(directory)
 
@@ -98,11 +105,10 @@ def _seed_section(title: str) -> list[str]:
     return [line[2:] for line in blocks[0].splitlines()]
 
 
-def test_every_online_sign_in_the_source_text_is_recognised(nlp, content):
-    matcher = EntityMatcher(nlp, content)
+def test_every_online_sign_in_the_source_text_is_recognised(entities, content):
     bullets = _seed_section("Warning signs - online")
     assert len(bullets) == 5
-    found = [{e["value"] for e in matcher.extract(b) if e["entity"] == "warning_sign"} for b in bullets]
+    found = [{e["value"] for e in entities.extract(b) if e["entity"] == "warning_sign"} for b in bullets]
     expected = [
         "online_secrecy",
         "more_than_one_phone",
@@ -115,10 +121,15 @@ def test_every_online_sign_in_the_source_text_is_recognised(nlp, content):
         assert content.warning_signs[sign_id]["kind"] == "online"
 
 
-def test_the_offline_signs_of_the_source_text_are_recognised(nlp, content):
-    matcher = EntityMatcher(nlp, content)
-    values = {e["value"] for e in matcher.extract("staying out all night or dressing differently")}
+def test_the_offline_signs_of_the_source_text_are_recognised(entities):
+    values = {e["value"] for e in entities.extract("staying out all night or dressing differently")}
     assert {"staying_out", "dressing_differently"} <= values
+
+
+@pytest.fixture(scope="module")
+def guidance_text(content) -> str:
+    """The guidance file's text in lower case, on one line."""
+    return re.sub(r"\s+", " ", yaml.safe_dump(content.guidance, width=10_000)).lower()
 
 
 @pytest.mark.parametrize(
@@ -138,9 +149,8 @@ def test_the_offline_signs_of_the_source_text_are_recognised(nlp, content):
         "staying out all night or dressing differently",
     ],
 )
-def test_each_point_of_the_source_text_is_in_the_guidance(content, point):
-    text = re.sub(r"\s+", " ", yaml.safe_dump(content.guidance, width=10_000))
-    assert point.lower() in text.lower()
+def test_each_point_of_the_source_text_is_in_the_guidance(guidance_text, point):
+    assert point.lower() in guidance_text
 
 
 # --- Sexual images of a child: never screenshot, save, copy or forward -------
@@ -273,14 +283,14 @@ def test_emergency_and_police_numbers_are_directory_entries_with_sources(content
 def test_a_danger_pattern_without_examples_is_refused(tmp_path):
     directory = _copy_content(tmp_path)
     path = directory / "danger.yml"
-    data = yaml.safe_load(path.read_text())
+    data = _read(path)
     data["kinds"]["missing_child"]["patterns"][0] = "go =missing"
-    path.write_text(yaml.safe_dump(data))
+    _write(path, data)
     with pytest.raises(ContentError, match=r"danger.yml at kinds/missing_child/patterns/0"):
         load_content(directory)
     del data["kinds"]["missing_child"]["patterns"][0]
     data["kinds"]["missing_child"]["patterns"].insert(0, {"pattern": "go =missing"})
-    path.write_text(yaml.safe_dump(data))
+    _write(path, data)
     with pytest.raises(ContentError, match=r"'match' is a required property"):
         load_content(directory)
 

@@ -4,15 +4,6 @@ from __future__ import annotations
 
 from typing import Any, Iterable, List, Tuple
 
-import pytest
-
-from safeguarding.nlu.matching import DangerMatcher
-
-
-@pytest.fixture(scope="module")
-def danger(nlp, content):
-    return DangerMatcher(nlp, content)
-
 
 def _entries(content) -> Iterable[Tuple[str, str, int, Any]]:
     """(kind, role, index, entry) for every pattern, except and unreal opener of content/danger.yml."""

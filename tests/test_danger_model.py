@@ -9,19 +9,16 @@ from safeguarding.nlu.danger_model import DangerModel, DangerScore, choose_thres
 from safeguarding.nlu.encoder import get_encoder
 
 
-@pytest.fixture(scope="module")
-def small():
-    """A few hundred training messages of every kind, and their embeddings."""
+def _sample(size: int):
+    """``size`` training messages drawn at random (the same each run), and their embeddings."""
     examples = load_training()
     rng = np.random.default_rng(0)
-    chosen = [examples[i] for i in sorted(rng.choice(len(examples), 400, replace=False))]
-    embeddings = get_encoder().encode_batch([e.text for e in chosen])
-    return chosen, embeddings
+    chosen = [examples[i] for i in sorted(rng.choice(len(examples), size, replace=False))]
+    return chosen, get_encoder().encode_batch([e.text for e in chosen])
 
 
-@pytest.fixture(scope="module")
-def model(small):
-    examples, embeddings = small
+def _train(sample):
+    examples, embeddings = sample
     return DangerModel.train(
         [e.text for e in examples],
         [e.danger for e in examples],
@@ -29,6 +26,24 @@ def model(small):
         embeddings=embeddings,
         folds=3,
     )
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """A sample of the training messages by size, and a head trained on it; each made once.
+
+    The unit tests train on a hundred messages, enough to check how a head is
+    trained and stored; the model tier's figures come from four hundred.
+    """
+    made = {}
+
+    def of_size(size: int):
+        if size not in made:
+            sample = _sample(size)
+            made[size] = sample, _train(sample)
+        return made[size]
+
+    return of_size
 
 
 def test_the_threshold_keeps_the_target_recall():
@@ -39,28 +54,24 @@ def test_the_threshold_keeps_the_target_recall():
 
 
 @pytest.mark.model  # trains a danger head: with the other training tests, not the unit tier
-def test_cross_validation_figures_are_recorded(model):
+def test_cross_validation_figures_are_recorded(trained):
+    _, model = trained(400)
     figures = model.info["cross_validation"]
     assert figures["danger_recall"] >= 0.98
     assert 0.0 < figures["threshold"] < 1.0
     assert figures["folds"] == 3
 
 
-def test_training_repeats_exactly(small, model):
-    examples, embeddings = small
-    again = DangerModel.train(
-        [e.text for e in examples],
-        [e.danger for e in examples],
-        [e.kind for e in examples],
-        embeddings=embeddings,
-        folds=3,
-    )
+def test_training_repeats_exactly(trained):
+    sample, model = trained(100)
+    again = _train(sample)
     assert again.threshold == model.threshold
-    assert np.array_equal(again.probability(embeddings), model.probability(embeddings))
+    assert np.array_equal(again.probability(sample[1]), model.probability(sample[1]))
 
 
 @pytest.mark.model
-def test_clear_messages_are_told_apart(model):
+def test_clear_messages_are_told_apart(trained):
+    _, model = trained(400)
     encoder = get_encoder()
     danger = model.score(encoder.encode("a grown man keeps asking my 12 year old daughter for naked photos"))
     harmless = model.score(encoder.encode("my son scored two goals at football today"))
@@ -70,8 +81,8 @@ def test_clear_messages_are_told_apart(model):
     assert danger.probability > harmless.probability
 
 
-def test_a_saved_model_loads_with_the_same_scores(tmp_path, small, model):
-    _, embeddings = small
+def test_a_saved_model_loads_with_the_same_scores(tmp_path, trained):
+    (_, embeddings), model = trained(100)
     model.save(tmp_path)
     loaded = DangerModel.load(tmp_path)
     assert loaded.threshold == model.threshold
@@ -80,7 +91,7 @@ def test_a_saved_model_loads_with_the_same_scores(tmp_path, small, model):
     assert loaded.score(embeddings[0]).kind == model.score(embeddings[0]).kind
 
 
-def test_one_label_only_is_refused(small):
-    examples, embeddings = small
+def test_one_label_only_is_refused(trained):
+    (_, embeddings), _ = trained(100)
     with pytest.raises(ValueError, match="both"):
         DangerModel.train(["a", "b"], [True, True], embeddings=embeddings[:2])

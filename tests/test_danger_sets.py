@@ -20,7 +20,6 @@ import pytest
 import yaml
 
 from bench.sets import SETS, danger_messages, harmless_messages
-from safeguarding.nlu.matching import DangerMatcher
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "results" / "danger-gate.json"
@@ -30,11 +29,6 @@ DANGER = [yaml.safe_load((SETS / f"danger_{tier}.yml").read_text(encoding="utf-8
 DANGER_MESSAGES = [m.text for tier in TIERS for m in danger_messages(tier)]
 TRAPS = [m.text for tier in TIERS for m in harmless_messages(tier)]
 CONVERSATIONS = [turns for data in DANGER for turns in data["conversations"]]
-
-
-@pytest.fixture(scope="module")
-def detector(nlp, content):
-    return DangerMatcher(nlp, content)
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +59,13 @@ DEV_DANGER = [m.text for m in danger_messages("dev")]
 DEV_TRAPS = [m.text for m in harmless_messages("dev")]
 
 
-def test_the_detector_alone_catches_nearly_every_dev_danger_message(detector):
-    missed = [text for text in DEV_DANGER if not detector.detect(text).is_danger]
+def test_the_detector_alone_catches_nearly_every_dev_danger_message(danger):
+    missed = [text for text in DEV_DANGER if not danger.detect(text).is_danger]
     assert 1 - len(missed) / len(DEV_DANGER) >= 0.96, missed
 
 
-def test_the_detector_alone_raises_no_false_alarm_on_the_dev_tier(detector):
-    assert [t for t in DEV_TRAPS if detector.detect(t).is_danger or detector.detect(t).confront] == []
+def test_the_detector_alone_raises_no_false_alarm_on_the_dev_tier(danger):
+    assert [t for t in DEV_TRAPS if danger.detect(t).is_danger or danger.detect(t).confront] == []
 
 
 @pytest.mark.model
@@ -106,9 +100,9 @@ FROZEN_FLOOR = {"999 line": 0.0, "harmless escalated": 1.0}
 
 
 @pytest.mark.model
-def test_report_each_layer_and_hold_the_frozen_tier(detector, parsed):
+def test_report_each_layer_and_hold_the_frozen_tier(danger, parsed):
     layers = {
-        "lexicon alone": lambda p: detector.detect(p["text"]).is_danger,
+        "lexicon alone": lambda p: danger.detect(p["text"]).is_danger,
         "danger classifier alone": lambda p: bool(p["danger"].get("encoder")),
         "trained intent alone": lambda p: p["danger"]["classifier_intent"] == "danger",
         "full escalation": lambda p: p["intent"]["name"] == "danger",

@@ -48,13 +48,24 @@ def predict(policy: EscalationPolicy, domain: Domain, events: List[Event]) -> st
     return domain.action_names_or_texts[prediction.max_confidence_index]
 
 
+def steps(policy: EscalationPolicy, domain: Domain, events: List[Event]) -> List[str | None]:
+    """What the policy predicts after ``events``, each prediction taken in turn, up to listening or None."""
+    events, predicted = list(events), []
+    while len(predicted) < 6:
+        action = predict(policy, domain, events)
+        predicted.append(action)
+        if action in (None, "action_listen"):
+            break
+        events.append(ActionExecuted(action))
+    return predicted
+
+
 def test_danger_gets_999_then_the_followup_then_listens(policy, domain):
-    events: List[Event] = [said("danger")]
-    assert predict(policy, domain, events) == "utter_danger_999"
-    events.append(ActionExecuted("utter_danger_999"))
-    assert predict(policy, domain, events) == "action_danger_followup"
-    events.append(ActionExecuted("action_danger_followup"))
-    assert predict(policy, domain, events) == "action_listen"
+    assert steps(policy, domain, [said("danger")]) == [
+        "utter_danger_999",
+        "action_danger_followup",
+        "action_listen",
+    ]
 
 
 def test_danger_in_a_form_gets_999_before_the_form_then_the_form_resumes(policy, domain):
@@ -65,13 +76,13 @@ def test_danger_in_a_form_gets_999_before_the_form_then_the_form_resumes(policy,
         ActionExecuted("action_listen"),
         said("danger"),
     ]
-    assert predict(policy, domain, events) == "utter_danger_999"
-    events.append(ActionExecuted("utter_danger_999"))
-    assert predict(policy, domain, events) == "action_danger_followup"
-    events.append(ActionExecuted("action_danger_followup"))
-    assert predict(policy, domain, events) == "triage_form"
-    events.append(ActionExecuted("triage_form"))
-    assert predict(policy, domain, events) is None  # the form's own rules take over
+    # After the form's own step, its own rules take over (None).
+    assert steps(policy, domain, events) == [
+        "utter_danger_999",
+        "action_danger_followup",
+        "triage_form",
+        None,
+    ]
 
 
 def test_the_escalation_outranks_the_forms_own_prediction(policy):
@@ -81,10 +92,7 @@ def test_the_escalation_outranks_the_forms_own_prediction(policy):
 
 
 def test_confront_gets_never_confront(policy, domain):
-    events: List[Event] = [said("confront")]
-    assert predict(policy, domain, events) == "utter_never_confront"
-    events.append(ActionExecuted("utter_never_confront"))
-    assert predict(policy, domain, events) == "action_listen"
+    assert steps(policy, domain, [said("confront")]) == ["utter_never_confront", "action_listen"]
 
 
 @pytest.mark.parametrize("intent", ["describe_warning_sign", "deny", "ask_topic", "nlu_fallback"])
@@ -114,10 +122,7 @@ def flagged(intent: str) -> UserUttered:
 
 
 def test_a_flagged_message_gets_the_safety_check_then_listens(policy, domain):
-    events: List[Event] = [flagged("out_of_scope")]
-    assert predict(policy, domain, events) == "utter_safety_check"
-    events.append(ActionExecuted("utter_safety_check"))
-    assert predict(policy, domain, events) == "action_listen"
+    assert steps(policy, domain, [flagged("out_of_scope")]) == ["utter_safety_check", "action_listen"]
 
 
 def test_yes_to_the_safety_check_is_danger(policy, domain):
@@ -127,9 +132,7 @@ def test_yes_to_the_safety_check_is_danger(policy, domain):
         ActionExecuted("action_listen"),
         said("affirm"),
     ]
-    assert predict(policy, domain, events) == "utter_danger_999"
-    events.append(ActionExecuted("utter_danger_999"))
-    assert predict(policy, domain, events) == "action_danger_followup"
+    assert steps(policy, domain, events)[:2] == ["utter_danger_999", "action_danger_followup"]
 
 
 def test_yes_to_anything_else_is_not_danger(policy, domain):

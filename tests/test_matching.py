@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from safeguarding.nlu.matching import DangerMatcher, EntityMatcher
 from safeguarding.nlu.patterns import PatternError, compile_pattern
 from safeguarding.nlu.reading import Reader
 from safeguarding.nlu.text import fold, normalise, without_doubles
-
-
-@pytest.fixture(scope="module")
-def entities(nlp, content):
-    return EntityMatcher(nlp, content)
-
-
-@pytest.fixture(scope="module")
-def danger(nlp, content):
-    return DangerMatcher(nlp, content)
 
 
 def test_fold_keeps_positions_and_straightens_quotes():

@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from safeguarding.nlu.matching import EntityMatcher
-
 ROOT = Path(__file__).resolve().parent.parent
 PHRASINGS_FILES = [ROOT / "tests" / "sets" / f"signs_{tier}.yml" for tier in ("dev", "frozen")]
 REPORT = ROOT / "results" / "sign-extractor.json"
@@ -36,18 +34,19 @@ def _tags(item) -> set:
     return set(item.get("tags", []))
 
 
-@pytest.fixture(scope="module")
-def matcher(nlp, content):
-    return EntityMatcher(nlp, content)
-
-
-def _signs(matcher, text: str) -> set:
-    return {e["value"] for e in matcher.extract(text) if e["entity"] == "warning_sign"}
+def _signs(entities, text: str) -> set:
+    return {e["value"] for e in entities.extract(text) if e["entity"] == "warning_sign"}
 
 
 @pytest.fixture(scope="module")
-def found(matcher):
-    return [_signs(matcher, item["text"]) for item in PHRASINGS]
+def extracted(entities):
+    """The entities found in each phrasing, read once for every test here."""
+    return [entities.extract(item["text"]) for item in PHRASINGS]
+
+
+@pytest.fixture(scope="module")
+def found(extracted):
+    return [{e["value"] for e in each if e["entity"] == "warning_sign"} for each in extracted]
 
 
 def test_the_phrasings_file_has_the_right_shape(content):
@@ -139,11 +138,11 @@ def test_harmless_messages_name_no_sign_on_the_dev_tier(found):
     assert wrong == []
 
 
-def test_every_span_is_whole_words_of_the_parents_own_text(matcher):
-    for item in PHRASINGS:
+def test_every_span_is_whole_words_of_the_parents_own_text(extracted):
+    for item, entities in zip(PHRASINGS, extracted, strict=True):
         text = item["text"]
         words = set(_WORD.findall(text))
-        for entity in matcher.extract(text):
+        for entity in entities:
             start, end = entity["start"], entity["end"]
             span = text[start:end]
             assert 0 <= start < end <= len(text), (text, entity)
@@ -153,18 +152,20 @@ def test_every_span_is_whole_words_of_the_parents_own_text(matcher):
             assert end == len(text) or not text[end].isalnum(), (text, span)
 
 
-def test_curly_apostrophes_give_the_same_signs_as_straight_ones(matcher):
-    assert _signs(matcher, "she won\u2019t let me see her phone and he\u2019s got 2 phones") == {
+def test_curly_apostrophes_give_the_same_signs_as_straight_ones(entities, found):
+    assert _signs(entities, "she won\u2019t let me see her phone and he\u2019s got 2 phones") == {
         "online_secrecy",
         "more_than_one_phone",
     }
-    for item in PHRASINGS:
+    for item, signs in zip(PHRASINGS, found, strict=True):
         straight = item["text"].replace("\u2019", "'")
         if "'" in straight:
             curly = straight.replace("'", "\u2019")
-            assert _signs(matcher, curly) == _signs(matcher, straight), straight
+            if straight != item["text"]:
+                signs = _signs(entities, straight)
+            assert _signs(entities, curly) == signs, straight
 
 
-def test_capitals_give_the_same_signs(matcher, found):
+def test_capitals_give_the_same_signs(entities, found):
     for item, signs in zip(PHRASINGS, found, strict=True):
-        assert _signs(matcher, item["text"].upper()) == signs, item["text"]
+        assert _signs(entities, item["text"].upper()) == signs, item["text"]

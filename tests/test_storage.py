@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
 import time
 import uuid
@@ -89,24 +87,20 @@ def test_forget_deletes_only_conversations_older_than_the_retention_period(tmp_p
     assert stored_senders(store) == {"recent", "today"}
 
 
-def test_the_forget_command_uses_the_retention_setting_of_the_endpoints_file(tmp_path):
-    database = tmp_path / "conversations.db"
+def test_the_forget_command_uses_the_retention_setting_of_the_endpoints_file(tmp_path, monkeypatch, capsys):
+    from safeguarding.storage import conversations
+
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
         "tracker_store:\n  type: safeguarding.storage.conversations.ConversationStore\n  retention_days: 7\n"
     )
-    env = dict(os.environ, SAFEGUARDING_DB_NAME=str(database), PYTHONPATH=str(ROOT))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SAFEGUARDING_DB_NAME", str(database))
-        store = ConversationStore()
-        save_conversations(store, {"ten-days": 10, "three-days": 3})
-    command = [sys.executable, "-m", "safeguarding.storage.conversations", "--endpoints", str(endpoints)]
-    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "Deleted 1 conversations with no message in the last 7 days." in result.stdout
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SAFEGUARDING_DB_NAME", str(database))
-        assert stored_senders(ConversationStore()) == {"three-days"}
+    monkeypatch.setenv("SAFEGUARDING_DB_NAME", str(tmp_path / "conversations.db"))
+    save_conversations(ConversationStore(), {"ten-days": 10, "three-days": 3})
+    # `make forget`: python -m safeguarding.storage.conversations --endpoints ...
+    monkeypatch.setattr(sys, "argv", ["conversations", "--endpoints", str(endpoints)])
+    conversations.main()
+    assert "Deleted 1 conversations with no message in the last 7 days." in capsys.readouterr().out
+    assert stored_senders(ConversationStore()) == {"three-days"}
 
 
 def test_the_default_store_is_an_sqlite_file_under_storage(monkeypatch):

@@ -9,13 +9,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.worries import ActionDescribeWorry, ActionSignpostRequest
-from safeguarding.content.stories import get_stories, load_stories
 from safeguarding.nlu.stories import StoryMatcher
 
 
 @pytest.fixture(scope="module")
-def matcher(nlp):
-    return StoryMatcher(nlp, get_stories())
+def matcher(nlp, content):
+    return StoryMatcher(nlp, content)
 
 
 def _tracker(intent: str, text: str, entities=None, worry=None) -> Tracker:
@@ -31,8 +30,8 @@ def _run(action, tracker: Tracker):
     return dispatcher.messages
 
 
-def test_story_files_match_their_schema_and_the_directory():
-    stories = load_stories()
+def test_story_files_match_their_schema_and_the_directory(content):
+    stories = content
     assert [r["id"] for r in stories.requests["requests"]] == [
         "missing_child",
         "sexual_contact_online",

@@ -1,8 +1,11 @@
 """Load, validate and look up the content files in content/.
 
 The YAML files are the single source of what the assistant says: topics,
-warning signs, the organisation directory, the danger lexicon and the
-wording of the web pages. They are checked against content/schema.yml and
+warning signs, the organisation directory, the danger lexicon, the wording
+of the web pages, and how parents' stories are heard (``worries.yml``: which
+words make a message about a child, an adult around them or their online
+life, and how a worry is answered; ``requests.yml``: which service fits who
+is asking and what they ask for). They are checked against content/schema.yml and
 against each other when loaded, so a maintainer's mistake is reported with
 the file and the place, not as a crash in the middle of a conversation.
 """
@@ -15,11 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Dict, List
 
-import jsonschema
 import yaml
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
 
 CONTENT_DIR = Path(os.environ.get("SAFEGUARDING_CONTENT", Path(__file__).resolve().parents[2] / "content"))
-FILES = ("guidance", "organisations", "danger", "lexicon", "web", "safety_check")
+FILES = ("guidance", "organisations", "danger", "lexicon", "web", "safety_check", "worries", "requests")
 # Statuses of services that are never offered as a contact.
 NOT_OFFERED = ("closed", "inactive")
 
@@ -28,13 +32,17 @@ class ContentError(ValueError):
     """A content file that is missing, malformed or inconsistent."""
 
 
-class _PlainLoader(yaml.SafeLoader):
+# PyYAML's safe loader, in C (libyaml) where the installed PyYAML has it: the same data, read faster.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _PlainLoader(SafeLoader):  # type: ignore[valid-type, misc]
     """Safe YAML loader that keeps dates as the strings maintainers wrote."""
 
 
 _PlainLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for key, resolvers in SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
@@ -58,6 +66,8 @@ class Content:
     lexicon: Dict[str, Any]
     web: Dict[str, Any]
     safety_check: Dict[str, Any]
+    worries: Dict[str, Any]
+    requests: Dict[str, Any]
 
     @property
     def topics(self) -> Dict[str, Dict[str, Any]]:
@@ -83,19 +93,29 @@ class Content:
         services = dict.fromkeys(s for t in topic_ids for s in settings["services"].get(t, []))
         return list(services)[: settings["max_services"]]
 
+    def request(self, request_id: str) -> Dict[str, Any] | None:
+        """One kind of service request (content/requests.yml) by id, or None."""
+        return next((r for r in self.requests["requests"] if r["id"] == request_id), None)
+
     def live_organisations(self, org_ids: List[str]) -> List[Dict[str, Any]]:
         """Return the organisations that may be offered as contacts (never a closed or inactive one)."""
         return [self.organisations[i] for i in org_ids if self.organisations[i]["status"] not in NOT_OFFERED]
 
 
+def _check_schema(schema: Dict[str, Any]) -> None:
+    """Check schema.yml itself, every file's part and the shared definitions at once."""
+    combined = {"definitions": schema["definitions"], "properties": {name: schema[name] for name in FILES}}
+    validator_for(combined).check_schema(combined)
+
+
 def _validate(name: str, data: Any, schema: Dict[str, Any]) -> None:
+    """Validate one file's data against its part of the (checked) schema, as ``jsonschema.validate`` does."""
     root = dict(schema[name])
     root["definitions"] = schema["definitions"]
-    try:
-        jsonschema.validate(data, root)
-    except jsonschema.ValidationError as error:
+    error = best_match(validator_for(root)(root).iter_errors(data))
+    if error is not None:
         place = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise ContentError(f"content/{name}.yml at {place}: {error.message}") from None
+        raise ContentError(f"content/{name}.yml at {place}: {error.message}")
 
 
 def cross_reference_problems(content: Content) -> List[str]:
@@ -162,12 +182,39 @@ def cross_reference_problems(content: Content) -> List[str]:
     check("guidance more_reading", [reading], orgs, "organisation")
     if reading in orgs and orgs[reading]["status"] in NOT_OFFERED:
         problems.append(f"guidance more_reading: '{reading}' is not offered")
+    return problems + _story_problems(content)
+
+
+def _story_problems(content: Content) -> List[str]:
+    """What in worries.yml and requests.yml points nowhere, or offers a service that is not operating."""
+    worries, orgs = content.worries, content.organisations
+    problems: List[str] = []
+    for reply in worries["replies"]:
+        problems += [
+            f"worries replies.{reply['id']}: unknown warning sign '{s}'"
+            for s in reply["signs"]
+            if s not in content.warning_signs
+        ]
+    if worries["replies"][-1].get("patterns"):
+        problems.append("worries replies: the last reply is for every other story and has no patterns")
+    kinds = set(worries["mentions"])
+    for pair in worries["worry_when"]:
+        problems += [f"worries worry_when: unknown mention '{k}'" for k in pair if k not in kinds]
+    for request in content.requests["requests"]:
+        for org_id in request["services"]:
+            org = orgs.get(org_id)
+            if org is None:
+                problems.append(f"requests {request['id']}: unknown organisation '{org_id}'")
+            elif org["status"] in NOT_OFFERED:
+                status = org["status"]
+                problems.append(f"requests {request['id']}: '{org_id}' is {status} and must not be offered")
     return problems
 
 
 def load_content(directory: Path = CONTENT_DIR) -> Content:
     """Read and validate every content file in ``directory``."""
     schema = read_yaml(directory / "schema.yml")
+    _check_schema(schema)
     raw = {}
     for name in FILES:
         raw[name] = read_yaml(directory / f"{name}.yml")
@@ -184,6 +231,8 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         raw["lexicon"],
         raw["web"],
         raw["safety_check"],
+        raw["worries"],
+        raw["requests"],
     )
     problems = cross_reference_problems(content)
     if problems:

@@ -1,10 +1,11 @@
-"""Text preparation for the danger matcher: contractions, clauses, and who is who.
+"""The danger matcher's own steps around the Reader (reading.py): contractions, clauses, and who is who.
 
 Three small, deterministic steps, each with its own tests (tests/test_clauses.py):
 
 - ``expand_contractions``: "can't" is "can not" and "what's" is "what is",
   as parents mean them (the tokenizer would give "ca n't" and a lemma of
-  "have" for "'s").
+  "have" for "'s"). With the sentence marks, it is the ``DangerWording``
+  the Reader applies around its normalising step.
 - ``clause_numbers``: which clause each token is in. A danger phrase must lie
   within one clause: sentences end at . ! ? ; and new lines, and a clause
   starts at words such as "but" (content/lexicon.yml ``clauses``).
@@ -17,11 +18,9 @@ Three small, deterministic steps, each with its own tests (tests/test_clauses.py
 from __future__ import annotations
 
 import re
-from typing import Collection, List, Mapping
+from typing import Collection, List
 
 from spacy.tokens import Doc, Token
-
-from safeguarding.nlu.text import normalise
 
 # The lemma given to a word that names a child by age ("15 year old"): the
 # lexicon's {child} group lists it.
@@ -62,17 +61,25 @@ _NEWLINES = re.compile(r"\s*[\r\n]+\s*")
 _ANY_MORE = re.compile(r"\bany more\b")
 
 
-def prepare(text: str, text_speak: Mapping[str, str], known: Collection[str] = ()) -> str:
-    """The danger matcher's text: new lines end a sentence, "10.30" and "..." do not; then normalised.
+class DangerWording:
+    """The danger matcher's rewrite of a message, around the Reader's normalising step (reading.Rewrite).
 
-    "any more" is written "anymore", as the patterns have it. ``known``: the
-    words squeezing may produce ("sonnnn" is "son"), as the Reader has them.
+    Before: new lines end a sentence, "10.30" and "..." do not. After:
+    contractions are written out, and "any more" is written "anymore", as
+    the patterns have it.
     """
-    text = _DECIMAL.sub(r"\1:\2", text)
-    text = _ELLIPSIS.sub(" , ", text)
-    text = _NEWLINES.sub(" . ", text.strip())
-    text = expand_contractions(normalise(text, text_speak, known))
-    return normalise(_ANY_MORE.sub("anymore", text), text_speak, known)
+
+    @staticmethod
+    def before(text: str) -> str:
+        """Mark sentence ends in the parent's text."""
+        text = _DECIMAL.sub(r"\1:\2", text)
+        text = _ELLIPSIS.sub(" , ", text)
+        return _NEWLINES.sub(" . ", text.strip())
+
+    @staticmethod
+    def after(text: str) -> str:
+        """Write out the contractions of the normalised words."""
+        return _ANY_MORE.sub("anymore", expand_contractions(text))
 
 
 def clause_numbers(doc: Doc, marks: Collection[str], words: Collection[str]) -> List[int]:

@@ -7,22 +7,33 @@ matchers compiled from the content files when the model is loaded.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Dict, Iterable, List, Set, Type
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.tokenizers.tokenizer import Token
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from spacy.language import Language
 
 from safeguarding import rasa_patches
 from safeguarding.content.loader import get_content
+from safeguarding.nlu.graph import (
+    DANGER_MODEL_KEY,
+    SAFETY_CHECK_KEY,
+    FromConfig,
+    Trained,
+    WithMatcher,
+    intent_name,
+    override_intent,
+    with_text,
+)
 from safeguarding.nlu.language import LanguageCheck
 from safeguarding.nlu.matching import DangerMatcher, EntityMatcher
 from safeguarding.nlu.text import without_doubles
@@ -30,63 +41,26 @@ from safeguarding.nlu.text import without_doubles
 DANGER_INTENT = "danger"
 CONFRONT_INTENT = "confront"
 DANGER_KEY = "danger"
-# Where the sentence-encoder danger classifier puts its verdict (encoder_components.py).
-DANGER_MODEL_KEY = "danger_model"
-# The flag that makes the escalation policy ask "Is a child in danger right now?" (safety_check.py).
-SAFETY_CHECK_KEY = "safety_check"
 FALLBACK_INTENT = "nlu_fallback"
 SIGN_INTENT = "describe_warning_sign"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
 
 
-def _text(message: Message) -> str | None:
-    text = message.get(TEXT)
-    return text if isinstance(text, str) and text.strip() and not text.startswith("/") else None
-
-
-class _FromConfig(GraphComponent):
-    """A component made from its configuration alone: nothing to train, nothing to store."""
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Keep the configuration."""
-        self._config = config
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        """Create the component from its configuration."""
-        return cls(config)
-
-
-class _LexiconComponent(_FromConfig):
+class _LexiconComponent(WithMatcher):
     """Shared set-up of the components that match the content files over lemmas."""
 
     matcher_class: Type[EntityMatcher] | Type[DangerMatcher]
 
-    @classmethod
-    def required_components(cls) -> List[Type]:
-        """SpacyNLP provides the lemmatizing pipeline."""
-        return [SpacyNLP]
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Start with no matcher: it is compiled on first use."""
-        super().__init__(config)
-        self._matcher: Any = None
+    def compile(self, nlp: Language) -> EntityMatcher | DangerMatcher:
+        """The matcher of the content files."""
+        return self.matcher_class(nlp, get_content())
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Read each message with text through the matcher compiled with the model's pipeline."""
-        if self._matcher is None:
-            self._matcher = self.matcher_class(model.model, get_content())
-        for message in messages:
-            text = _text(message)
-            if text is not None:
-                self.read(message, text, self._matcher)
+        matcher = self.matcher(model)
+        for message, text in with_text(messages):
+            self.read(message, text, matcher)
         return messages
 
     def read(self, message: Message, text: str, matcher: Any) -> None:
@@ -138,7 +112,7 @@ class DangerDetector(_LexiconComponent):
         """Override the intent of the message when the layers say danger or confront; else maybe ask."""
         result = matcher.detect(text)
         model = message.get(DANGER_MODEL_KEY) or {}
-        classifier_intent = _intent_name(message)
+        classifier_intent = intent_name(message)
         probability = float(model.get("probability") or 0.0) if model else None
         found: Dict[str, Any] = {
             "kinds": list(result.kinds),
@@ -153,16 +127,16 @@ class DangerDetector(_LexiconComponent):
             probability is None or probability >= self._config["lexicon_floor"]
         )
         if lexicon_kept:
-            _override_intent(message, DANGER_INTENT)
+            override_intent(message, DANGER_INTENT)
         elif result.confront:
             # A threat to confront sounds violent to the classifier: the lexicon's reading wins.
-            _override_intent(message, CONFRONT_INTENT)
+            override_intent(message, CONFRONT_INTENT)
         elif found.get("encoder"):
-            _override_intent(message, DANGER_INTENT)
+            override_intent(message, DANGER_INTENT)
         elif result.is_danger or classifier_intent == DANGER_INTENT:
             names_a_sign = any(e.get("entity") == "warning_sign" for e in message.get(ENTITIES) or [])
             if classifier_intent == DANGER_INTENT:
-                _override_intent(message, SIGN_INTENT if names_a_sign else FALLBACK_INTENT)
+                override_intent(message, SIGN_INTENT if names_a_sign else FALLBACK_INTENT)
             message.set(SAFETY_CHECK_KEY, {"instead_of": DANGER_INTENT}, add_to_output=True)
 
 
@@ -176,7 +150,7 @@ def _words(tokens: Iterable[Token]) -> Set[str]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class UnknownWordsFallback(GraphComponent):
+class UnknownWordsFallback(Trained):
     """Sends a message with no word the assistant was trained on to the fallback.
 
     The classifier is confident even about gibberish ("asdf"); a message with
@@ -184,23 +158,17 @@ class UnknownWordsFallback(GraphComponent):
     offers the main topics and the 999 line, instead of a confident guess.
     """
 
-    @classmethod
-    def create(
-        cls,
+    def __init__(
+        self,
         config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> UnknownWordsFallback:
-        """Create an untrained component."""
-        return cls(model_storage, resource, set())
-
-    def __init__(self, model_storage: ModelStorage, resource: Resource, vocabulary: Set[str]) -> None:
-        """Keep the words seen in training."""
-        self._model_storage = model_storage
-        self._resource = resource
-        self._vocabulary = vocabulary
-        self._prefixes = {word[:PREFIX] for word in vocabulary if len(word) >= PREFIX}
+        vocabulary: Set[str] | None,
+    ) -> None:
+        """Keep the words seen in training (none before training)."""
+        super().__init__(config, model_storage, resource, vocabulary)
+        self._vocabulary = vocabulary or set()
+        self._prefixes = {word[:PREFIX] for word in self._vocabulary if len(word) >= PREFIX}
 
     def _knows(self, word: str) -> bool:
         """A word is known as it is, or by its first letters ("mornin" for "morning")."""
@@ -210,39 +178,30 @@ class UnknownWordsFallback(GraphComponent):
         """Collect every word and lemma of the training examples."""
         for example in training_data.intent_examples:
             self._vocabulary |= _words(example.get(TOKENS_NAMES[TEXT]) or [])
-        with self._model_storage.write_to(self._resource) as directory:
-            (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self._vocabulary)))
-        return self._resource
+        return self.store()
+
+    def write(self, directory: Path) -> None:
+        """The vocabulary, as a sorted JSON list."""
+        (directory / VOCABULARY_FILE).write_text(json.dumps(sorted(self._vocabulary)))
 
     @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> UnknownWordsFallback:
-        """Load the vocabulary saved in training."""
-        with model_storage.read_from(resource) as directory:
-            vocabulary = set(json.loads((directory / VOCABULARY_FILE).read_text()))
-        return cls(model_storage, resource, vocabulary)
+    def read(cls, directory: Path) -> Set[str]:
+        """The vocabulary saved in training."""
+        return set(json.loads((directory / VOCABULARY_FILE).read_text()))
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Set the fallback intent where no word is known and nothing was recognised."""
-        for message in messages:
-            if _text(message) is None or message.get(ENTITIES):
+        for message, _ in with_text(messages):
+            if message.get(ENTITIES):
                 continue
             words = _words(message.get(TOKENS_NAMES[TEXT]) or [])
             if words and not any(self._knows(word) for word in words):
-                intent = {INTENT_NAME_KEY: FALLBACK_INTENT, "confidence": 1.0}
-                message.set(INTENT, intent, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
+                override_intent(message, FALLBACK_INTENT)
         return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class OtherLanguageIntent(_FromConfig):
+class OtherLanguageIntent(FromConfig):
     """A message in another language than English gets ``intent``: the reply says the assistant reads English.
 
     The word lists are in content/lexicon.yml (``languages``). The danger
@@ -262,15 +221,14 @@ class OtherLanguageIntent(_FromConfig):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Set the intent of messages written in another language."""
-        for message in messages:
-            text = _text(message)
-            if text and self._check.language(text):
-                _override_intent(message, self._config["intent"])
+        for message, text in with_text(messages):
+            if self._check.language(text):
+                override_intent(message, self._config["intent"])
         return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class NamedSignIntent(_FromConfig):
+class NamedSignIntent(FromConfig):
     """A message that names a warning sign describes it, whatever else the classifier guessed.
 
     "my son has been skipping school" is never out of scope, nor a fallback.
@@ -292,24 +250,13 @@ class NamedSignIntent(_FromConfig):
         """Override the configured intents of messages that name a warning sign."""
         for message in messages:
             named = any(e.get("entity") == self._config["entity"] for e in message.get(ENTITIES) or [])
-            if named and _intent_name(message) in self._config["intents"]:
-                _override_intent(message, self._config["intent"])
+            if named and intent_name(message) in self._config["intents"]:
+                override_intent(message, self._config["intent"])
         return messages
 
 
-def _intent_name(message: Message) -> str | None:
-    return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-
-
-def _override_intent(message: Message, name: str) -> None:
-    """Make ``name`` the only intent (the danger detector keeps the classifier's choice under ``danger``)."""
-    intent = {INTENT_NAME_KEY: name, "confidence": 1.0}
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-
-
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class RasaPatches(_FromConfig):
+class RasaPatches(FromConfig):
     """The config.yml entry that applies safeguarding/rasa_patches.py whenever the model is loaded.
 
     It is registered as a featuriser only because every pipeline entry needs a

@@ -24,6 +24,8 @@ from typing import Any, Dict, List, NamedTuple, Sequence, Tuple
 import numpy as np
 import yaml
 
+from safeguarding.content.loader import SafeLoader
+
 ROOT = Path(__file__).resolve().parents[2]
 TRAINING_DIR = ROOT / "data" / "danger_classifier"
 WEIGHTS_FILE = "danger_model.npz"
@@ -59,7 +61,7 @@ def load_training(directory: Path | str = TRAINING_DIR) -> List[Example]:
     """
     examples: List[Example] = []
     for path in sorted(Path(directory).glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
         for group, danger in (("danger", True), ("harmless", False)):
             for kind, texts in (data.get(group) or {}).items():
                 examples.extend(Example(str(text), danger, kind) for text in texts or [])

@@ -34,17 +34,12 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from safeguarding.nlu.danger_model import ROOT, DangerModel, load_training
 from safeguarding.nlu.encoder import WEIGHTS_SHA256, get_encoder
+from safeguarding.nlu.graph import DANGER_MODEL_KEY, Trained, with_text
 from safeguarding.nlu.passages import passages
 
 EMBEDDING_KEY = "sentence_embedding"
 PASSAGES_KEY = "passage_embeddings"
-DANGER_MODEL_KEY = "danger_model"
 logger = logging.getLogger(__name__)
-
-
-def _text(message: Message) -> str | None:
-    text = message.get(TEXT)
-    return text if isinstance(text, str) and text.strip() else None
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -82,14 +77,15 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return WEIGHTS_SHA256
 
     def _featurize(self, messages: List[Message], keep: bool) -> None:
-        with_text = [(m, text) for m in messages if (text := _text(m)) is not None]
-        if not with_text:
+        # A "/intent" command is embedded too: its features are part of what DIET learns from.
+        texts = list(with_text(messages, commands=True))
+        if not texts:
             return
-        pieces = [passages(text) if keep else [] for _, text in with_text]
-        texts = [part for (_, text), parts in zip(with_text, pieces, strict=True) for part in (text, *parts)]
-        embeddings = self.encoder.encode_batch(texts)
+        pieces = [passages(text) if keep else [] for _, text in texts]
+        wholes_and_parts = [p for (_, text), parts in zip(texts, pieces, strict=True) for p in (text, *parts)]
+        embeddings = self.encoder.encode_batch(wholes_and_parts)
         start = 0
-        for (message, _), parts in zip(with_text, pieces, strict=True):
+        for (message, _), parts in zip(texts, pieces, strict=True):
             embedding, start = embeddings[start], start + 1 + len(parts)
             if self._config["dense_features"]:
                 self.add_features_to_message(None, embedding[None, :], TEXT, message)
@@ -119,7 +115,7 @@ def _data_fingerprint(directory: Path) -> str:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class DangerClassifier(GraphComponent):
+class DangerClassifier(Trained):
     """Scores every message for danger with the trained head; adds ``danger_model`` to the parse result."""
 
     @classmethod
@@ -132,17 +128,6 @@ class DangerClassifier(GraphComponent):
         """Where the training messages are (relative to the project), and how the threshold is chosen."""
         return {"data": "data/danger_classifier", "target_recall": 0.98, "folds": 5}
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> DangerClassifier:
-        """An untrained classifier."""
-        return cls(config, model_storage, resource, None)
-
     def __init__(
         self,
         config: Dict[str, Any],
@@ -151,9 +136,7 @@ class DangerClassifier(GraphComponent):
         model: DangerModel | None,
     ) -> None:
         """Keep the configuration and, once trained or loaded, the model."""
-        self._config = config
-        self._model_storage = model_storage
-        self._resource = resource
+        super().__init__(config, model_storage, resource, model)
         self.model = model
 
     @staticmethod
@@ -179,32 +162,23 @@ class DangerClassifier(GraphComponent):
             folds=int(self._config["folds"]),
         )
         logger.info(f"danger classifier: {self.model.info}")
-        with self._model_storage.write_to(self._resource) as directory:
-            self.model.save(directory)
-        return self._resource
+        return self.store()
+
+    def write(self, directory: Path) -> None:
+        """The trained head."""
+        assert self.model is not None, "write only after training"
+        self.model.save(directory)
 
     @classmethod
-    def load(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> DangerClassifier:
-        """The classifier stored in the model."""
-        with model_storage.read_from(resource) as directory:
-            model = DangerModel.load(directory)
-        return cls(config, model_storage, resource, model)
+    def read(cls, directory: Path) -> DangerModel:
+        """The head stored in the model."""
+        return DangerModel.load(directory)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Add the danger probability and likely kind of each message with text."""
         if self.model is None:
             return messages
-        for message in messages:
-            text = _text(message)
-            if text is None:
-                continue
+        for message, text in with_text(messages, commands=True):
             embedding = message.get(EMBEDDING_KEY)
             if embedding is None:
                 embedding = get_encoder().encode(text)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from safeguarding.content.loader import CONTENT_DIR, Content
-from safeguarding.nlu.clauses import clause_numbers, mark_roles, prepare
+from safeguarding.nlu.clauses import DangerWording, clause_numbers, mark_roles
 from safeguarding.nlu.patterns import compile_patterns, where_in
 from safeguarding.nlu.reading import Reader, pattern_words
 
@@ -242,8 +242,9 @@ class _Found:
 class DangerMatcher:
     """Finds messages that mention a child in danger, or a plan to confront the abuser.
 
-    The message is prepared (safeguarding.nlu.clauses: normalised, contractions
-    written out, possessive "her" and ages told apart from people) and
+    The message is read as reading.py says, with the danger wording of
+    clauses.py (sentence ends marked, contractions written out), then
+    possessive "her" and ages are told apart from people, and it is
     matched against content/danger.yml. A match counts only when it lies
     within one clause, no ``except`` of its kind overlaps it, and it does
     not follow an ``unreal`` opener in its clause ("what would I do if ...",
@@ -258,8 +259,7 @@ class DangerMatcher:
         line numbers of pattern errors (content/danger.yml by default).
         """
         self._nlp = nlp
-        self._reader = Reader(nlp, content)
-        self._text_speak = content.lexicon["text_speak"]
+        self.reader = Reader(nlp, content, DangerWording())
         clauses = content.lexicon["clauses"]
         self._marks = frozenset(clauses["marks"])
         self._breaks = frozenset(clauses["words"])
@@ -291,11 +291,18 @@ class DangerMatcher:
         for index, item in enumerate(danger.get("unreal", [])):
             add(f"unreal|{index}", [item], ("unreal", index), "unreal")
 
+    def read(self, text: str) -> Doc:
+        """The message as the danger patterns see it: read, then who is who marked."""
+        return mark_roles(self.reader.read(text).doc)
+
+    def clauses(self, doc: Doc) -> List[int]:
+        """The number of the clause each token of ``doc`` is in."""
+        return clause_numbers(doc, self._marks, self._breaks)
+
     def matches(self, text: str) -> List[_Found]:
         """Every pattern match that counts in ``text``, by key ("missing_child|3"), in one clause each."""
-        reader = self._reader
-        doc = mark_roles(reader.read(prepare(text, self._text_speak, reader.known)).doc)
-        clause = clause_numbers(doc, self._marks, self._breaks)
+        doc = self.read(text)
+        clause = self.clauses(doc)
         strings = self._nlp.vocab.strings
         found = [
             _Found(strings[match_id], start, end)
@@ -314,7 +321,7 @@ class DangerMatcher:
         return [f for f in found if not f.key.startswith(("except|", "unreal|")) and counts(f)]
 
     def detect(self, text: str) -> DangerResult:
-        """Match the prepared message against every kind of danger."""
+        """Match the message against every kind of danger."""
         found = {f.key.split("|")[0] for f in self.matches(text)}
         kinds = tuple(k for k in self._order if k in found)
         return DangerResult(kinds=kinds, confront="confront" in found)

@@ -19,6 +19,7 @@ import itertools
 import re
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Sequence, Tuple
+from weakref import WeakKeyDictionary
 
 import yaml
 from spacy.language import Language
@@ -36,14 +37,21 @@ class PatternError(ValueError):
     """A pattern in a content file that cannot be compiled."""
 
 
+# The lemma of each pattern word, per pipeline: a group's words recur in many patterns.
+_LEMMAS: WeakKeyDictionary[Language, Dict[str, str]] = WeakKeyDictionary()
+
+
 def _lemma(nlp: Language, word: str) -> str:
-    tokens = nlp(word)
-    if len(tokens) != 1:
-        raise PatternError(
-            f"'{word}' is more than one word to the tokenizer "
-            f"({' '.join(t.text for t in tokens)}); write it as separate words"
-        )
-    return tokens[0].lemma_
+    known = _LEMMAS.setdefault(nlp, {})
+    if word not in known:
+        tokens = nlp(word)
+        if len(tokens) != 1:
+            raise PatternError(
+                f"'{word}' is more than one word to the tokenizer "
+                f"({' '.join(t.text for t in tokens)}); write it as separate words"
+            )
+        known[word] = tokens[0].lemma_
+    return known[word]
 
 
 def _spoken(word: str, text_speak: Mapping[str, str] | None) -> str:

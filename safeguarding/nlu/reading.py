@@ -11,12 +11,18 @@ text is handled reaches both:
 
 Every token keeps the place of the parent's word it came from, so matches can
 be shown in the parent's own text.
+
+A matcher may add its own ``Rewrite`` around step 1: the danger matcher
+marks sentence ends before normalising and writes out contractions after
+(clauses.py). The rewritten words are normalised again, by the same step,
+and then tokenised and lemmatised as every other message is; the places are
+then those of the rewritten text.
 """
 
 from __future__ import annotations
 
 import re
-from typing import FrozenSet, Iterable, List, Mapping, NamedTuple, Set, Tuple
+from typing import FrozenSet, Iterable, List, Mapping, NamedTuple, Protocol, Set, Tuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -76,20 +82,38 @@ def known_words(
     return frozenset(known)
 
 
+class Rewrite(Protocol):
+    """A matcher's own changes to a message around the normalising step."""
+
+    def before(self, text: str) -> str:
+        """The parent's text, changed before it is normalised."""
+
+    def after(self, text: str) -> str:
+        """The normalised words, as one string, changed before they are normalised again."""
+
+
 class Reader:
     """Reads messages for the matchers, with the content's text-speak and known words."""
 
-    def __init__(self, nlp: Language, content: Content) -> None:
+    def __init__(self, nlp: Language, content: Content, rewrite: Rewrite | None = None) -> None:
         """Take the text-speak and the words squeezing may produce from the content files."""
         self.nlp = nlp
         self.text_speak: Mapping[str, str] = content.lexicon["text_speak"]
         groups = content.lexicon["groups"]
         self.known = known_words(nlp, content_patterns(content), groups, self.text_speak)
+        self.rewrite = rewrite
+
+    def normalise(self, text: str) -> Tuple[str, List[Word]]:
+        """Step 1: the normalised words of ``text``, and the text their places are in (see text.py)."""
+        if self.rewrite is not None:
+            words = normalised_words(self.rewrite.before(text), self.text_speak, self.known)
+            text = self.rewrite.after(" ".join(word.text for word in words))
+        return text, normalised_words(text, self.text_speak, self.known)
 
     def read(self, text: str) -> Reading:
         """The normalised, tokenised and lemmatised words of ``text``, with their places."""
+        text, normalised = self.normalise(text)
         folded = fold(text)
-        normalised = normalised_words(text, self.text_speak, self.known)
         words: List[str] = []
         spaces: List[bool] = []
         places: List[Place] = []

@@ -17,18 +17,13 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, Iterable, List, Pattern
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from safeguarding.content.loader import get_content
+from safeguarding.nlu.graph import DANGER_MODEL_KEY, SAFETY_CHECK_KEY, FromConfig, intent_name, with_text
 from safeguarding.nlu.text import fold
 
-SAFETY_CHECK_KEY = "safety_check"
-DANGER_MODEL_KEY = "danger_model"
 ESCALATED = ("danger", "confront")
 
 
@@ -71,31 +66,18 @@ class SafetyCheckRule:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class SafetyCheck(GraphComponent):
+class SafetyCheck(FromConfig):
     """Flags a message for the safety check where a child at risk would otherwise be turned away."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SafetyCheck:
-        """Create the component with the word lists of the content files."""
-        return cls()
-
-    def __init__(self) -> None:
-        """Read the word lists."""
+    def __init__(self, config: Dict[str, Any]) -> None:
+        """Read the word lists of the content files."""
+        super().__init__(config)
         self._rule = SafetyCheckRule(get_content().safety_check)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Ask about the messages that speak of a child at risk and would be turned away."""
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or text.startswith("/"):
-                continue
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+        for message, text in with_text(messages):
+            intent = intent_name(message)
             probability = float((message.get(DANGER_MODEL_KEY) or {}).get("probability") or 0.0)
             if self._rule.applies(text, intent, probability):
                 message.set(SAFETY_CHECK_KEY, {"instead_of": intent}, add_to_output=True)

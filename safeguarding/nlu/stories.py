@@ -2,8 +2,8 @@
 
 ``content/worries.yml`` says which words make a message about a child, an
 adult around them or their online life; ``content/requests.yml`` says which
-service fits who is asking and what they ask for. Both are checked against
-``content/schema.yml`` and cross-checked with the rest of the content.
+service fits who is asking and what they ask for. Both are content files
+like the others (safeguarding/content/loader.py).
 
 - ``ServiceRequestExtractor`` finds a ``service_request`` entity ("my son
   wants to talk to someone himself" is ``child_wants_to_talk``).
@@ -18,20 +18,17 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, List, Set, Tuple
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import ENTITIES
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
-from safeguarding.content.loader import get_content
-from safeguarding.content.stories import Stories, get_stories
+from safeguarding.content.loader import Content, get_content
+from safeguarding.nlu.graph import FromConfig, WithMatcher, intent_name, override_intent, with_text
 from safeguarding.nlu.patterns import compile_patterns
 from safeguarding.nlu.text import fold, normalise
 
@@ -41,11 +38,11 @@ WORRY_KEY = "worry"
 class StoryMatcher:
     """What a message mentions (child, adult, online life, a worry), its closest reply, and requests."""
 
-    def __init__(self, nlp: Language, stories: Stories) -> None:
+    def __init__(self, nlp: Language, content: Content) -> None:
         """Compile the patterns of the two story files."""
         self._nlp = nlp
-        self._text_speak = get_content().lexicon["text_speak"]
-        worries, requests = stories.worries, stories.requests
+        self._text_speak = content.lexicon["text_speak"]
+        worries, requests = content.worries, content.requests
         self._mentions = Matcher(nlp.vocab)
         for kind, patterns in worries["mentions"].items():
             self._mentions.add(kind, compile_patterns(nlp, patterns, worries["groups"]))
@@ -94,51 +91,12 @@ class StoryMatcher:
         return [entity for _, entity in sorted(found, key=lambda pair: pair[0])]
 
 
-def _text(message: Message) -> str | None:
-    text = message.get(TEXT)
-    return text if isinstance(text, str) and text.strip() and not text.startswith("/") else None
+class _StoryComponent(WithMatcher):
+    """Shared set-up: the configuration and a matcher of the story content compiled on first use."""
 
-
-def _intent_name(message: Message) -> str | None:
-    return (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-
-
-def _override_intent(message: Message, name: str) -> None:
-    intent = {INTENT_NAME_KEY: name, "confidence": 1.0}
-    message.set(INTENT, intent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [intent], add_to_output=True)
-
-
-class _StoryComponent(GraphComponent):
-    """Shared set-up: the configuration and a matcher compiled on first use."""
-
-    @classmethod
-    def required_components(cls) -> List[type]:
-        """SpacyNLP provides the lemmatizing pipeline."""
-        return [SpacyNLP]
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        """Create the component from its configuration."""
-        return cls(config)
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Keep the configuration; check the story content at once."""
-        self._config = config
-        self._matcher: StoryMatcher | None = None
-        get_stories()
-
-    def matcher(self, model: SpacyModel) -> StoryMatcher:
-        """The matcher compiled from the story content with the model's pipeline."""
-        if self._matcher is None:
-            self._matcher = StoryMatcher(model.model, get_stories())
-        return self._matcher
+    def compile(self, nlp: Language) -> StoryMatcher:
+        """The matcher of the story content."""
+        return StoryMatcher(nlp, get_content())
 
 
 @DefaultV1Recipe.register(
@@ -150,10 +108,7 @@ class ServiceRequestExtractor(_StoryComponent, EntityExtractorMixin):
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Add the service requests found in each message."""
         matcher = self.matcher(model)
-        for message in messages:
-            text = _text(message)
-            if text is None:
-                continue
+        for message, text in with_text(messages):
             found = self.add_extractor_name(matcher.requests(text))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages
@@ -212,7 +167,7 @@ class StoryIntentGuard(_StoryComponent):
 
     def _new_intent(self, message: Message, read: Dict[str, Any]) -> str | None:
         config = self._config
-        intent = _intent_name(message)
+        intent = intent_name(message)
         entities = message.get(ENTITIES) or []
         requests = [e["value"] for e in entities if e.get("entity") == config["request_entity"]]
         kept: FrozenSet[str] = frozenset(config["request_kept"].get(intent, []))
@@ -232,20 +187,17 @@ class StoryIntentGuard(_StoryComponent):
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Re-route stories and requests; add what each message mentions under ``worry``."""
         matcher = self.matcher(model)
-        for message in messages:
-            text = _text(message)
-            if text is None:
-                continue
+        for message, text in with_text(messages):
             read = matcher.read(text)
             message.set(WORRY_KEY, read, add_to_output=True)
             new = self._new_intent(message, read)
-            if new and new != _intent_name(message):
-                _override_intent(message, new)
+            if new and new != intent_name(message):
+                override_intent(message, new)
         return messages
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class RequestEntityFilter(GraphComponent):
+class RequestEntityFilter(FromConfig):
     """Keeps a request entity only on a request: "my son has been missing" is danger, not a service request.
 
     Configured in config.yml with the ``request_intent`` and ``request_entity``;
@@ -257,25 +209,10 @@ class RequestEntityFilter(GraphComponent):
         """The request intent and entity."""
         return {"request_intent": "ask_service", "request_entity": "service_request"}
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RequestEntityFilter:
-        """Create the component from its configuration."""
-        return cls(config)
-
-    def __init__(self, config: Dict[str, Any]) -> None:
-        """Keep the configuration."""
-        self._config = config
-
     def process(self, messages: List[Message]) -> List[Message]:
         """Drop request entities from messages whose intent is not the request intent."""
         for message in messages:
-            if _intent_name(message) == self._config["request_intent"]:
+            if intent_name(message) == self._config["request_intent"]:
                 continue
             entities = message.get(ENTITIES) or []
             kept = [e for e in entities if e.get("entity") != self._config["request_entity"]]
