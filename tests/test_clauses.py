@@ -92,22 +92,23 @@ def test_an_unreal_opener_quiets_only_its_own_clause(danger):
     assert danger.detect("what would you do? someone asked my daughter for nudes").is_danger
 
 
+# (text, index of the word, whether it is read so): "her" as a possessive, and a number as an age.
+POSSESSIVES = [
+    ("her charger is missing", 0, True),
+    ("i found her coach messaging", 2, True),
+    ("he sends her pictures", 2, False),
+    ("he hurt her badly", 2, False),
+    ("he told her to come", 2, False),
+    ("a man is waiting for her outside", 5, False),
+    ("her missing shoe", 0, False),
+]
+AGES = [("my 10 year old", 3, True), ("a 13-year-old girl", 5, True), ("my 15yo", 1, True)]
+AGES += [("an old man", 1, False), ("how old is he", 1, False)]
+
+
 @pytest.mark.parametrize(
     ("rule", "text", "index", "expected"),
-    [
-        (is_possessive, "her charger is missing", 0, True),
-        (is_possessive, "i found her coach messaging", 2, True),
-        (is_possessive, "he sends her pictures", 2, False),
-        (is_possessive, "he hurt her badly", 2, False),
-        (is_possessive, "he told her to come", 2, False),
-        (is_possessive, "a man is waiting for her outside", 5, False),
-        (is_possessive, "her missing shoe", 0, False),
-        (is_age, "my 10 year old", 3, True),
-        (is_age, "a 13-year-old girl", 5, True),
-        (is_age, "my 15yo", 1, True),
-        (is_age, "an old man", 1, False),
-        (is_age, "how old is he", 1, False),
-    ],
+    [(is_possessive, *case) for case in POSSESSIVES] + [(is_age, *case) for case in AGES],
 )
 def test_a_possessive_her_and_an_age_are_told_from_a_person(danger, rule, text, index, expected):
     doc = danger.reader.read(text).doc
