@@ -35,8 +35,12 @@ def test_the_lexicon_escalates_when_the_classifier_gives_the_message_a_chance(re
     assert read(LEXICON_MATCH, "out_of_scope", 0.3) == {"intent": "danger", "asked": False}
 
 
-def test_a_lexicon_match_the_classifier_finds_plainly_harmless_is_asked_about(read):
+def test_a_lexicon_match_both_classifiers_find_plainly_harmless_is_asked_about(read):
     assert read(LEXICON_MATCH, "out_of_scope", 0.02) == {"intent": "out_of_scope", "asked": True}
+
+
+def test_a_lexicon_match_the_intent_classifier_backs_escalates(read):
+    assert read(LEXICON_MATCH, "danger", 0.02) == {"intent": "danger", "asked": False}
 
 
 def test_without_the_classifier_the_lexicon_escalates_alone(read):

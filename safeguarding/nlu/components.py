@@ -91,9 +91,10 @@ class DangerDetector(_LexiconComponent):
     It runs after the intent classifier and the fallback classifier and
     overrides both. The sentence-encoder danger classifier (``danger_model``
     in the parse result) escalates on its own from ``escalate_at``; the
-    lexicon escalates when the classifier gives the message at least
-    ``lexicon_floor`` (a phrase match in a message the classifier finds
-    plainly harmless is more often an idiom than a disclosure). Where the
+    lexicon escalates when the danger classifier gives the message at least
+    ``lexicon_floor`` or the intent classifier says danger too (a phrase
+    match in a message both classifiers find plainly harmless is more often
+    an idiom than a disclosure). Where the
     lexicon is overruled, or only the intent classifier says danger, the
     message is flagged for the safety check ("Is a child in danger right
     now?", with the 999 line and never-confront). Both thresholds were
@@ -123,9 +124,8 @@ class DangerDetector(_LexiconComponent):
             found["encoder"] = probability >= self._config["escalate_at"]
             found["encoder_kind"] = model.get("kind")
         message.set(DANGER_KEY, found, add_to_output=True)
-        lexicon_kept = result.is_danger and (
-            probability is None or probability >= self._config["lexicon_floor"]
-        )
+        backed = probability is None or probability >= self._config["lexicon_floor"]
+        lexicon_kept = result.is_danger and (backed or classifier_intent == DANGER_INTENT)
         if lexicon_kept:
             override_intent(message, DANGER_INTENT)
         elif result.confront:

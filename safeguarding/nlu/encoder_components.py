@@ -141,7 +141,8 @@ class DangerClassifier(Trained):
 
     @staticmethod
     def _directory(config: Dict[str, Any]) -> Path:
-        path = Path(config["data"])
+        # Rasa may fingerprint the node with the configuration as written, before the defaults join it.
+        path = Path(config.get("data") or DangerClassifier.get_default_config()["data"])
         return path if path.is_absolute() or path.exists() else ROOT / path
 
     @classmethod
