@@ -15,49 +15,48 @@ LEXICON_MATCH = "my son has been stabbed"
 NO_MATCH = "she went quiet at tea and went to her room"
 
 
+# (message, intent, danger classifier's probability, what the parent is given), with a lexicon floor of 0.1.
+CASES = [
+    # The lexicon escalates when the classifier gives the message a chance.
+    (LEXICON_MATCH, "out_of_scope", 0.3, {"intent": "danger", "asked": False}),
+    # A lexicon match both classifiers find plainly harmless is asked about.
+    (LEXICON_MATCH, "out_of_scope", 0.02, {"intent": "out_of_scope", "asked": True}),
+    # A lexicon match the intent classifier backs escalates.
+    (LEXICON_MATCH, "danger", 0.02, {"intent": "danger", "asked": False}),
+    # Without the danger classifier the lexicon escalates alone.
+    (LEXICON_MATCH, "greet", None, {"intent": "danger", "asked": False}),
+    # The danger classifier escalates alone when it is sure.
+    (NO_MATCH, "describe_worry", 0.95, {"intent": "danger", "asked": False}),
+    # The intent classifier alone saying danger is asked about.
+    (NO_MATCH, "danger", 0.5, {"intent": "nlu_fallback", "asked": True}),
+    # No layer saying danger leaves the message alone.
+    (NO_MATCH, "describe_worry", 0.5, {"intent": "describe_worry", "asked": False}),
+    # A threat to confront stays a threat however violent it sounds.
+    ("i'm going round there to batter him", "out_of_scope", 0.97, {"intent": "confront", "asked": False}),
+]
+
+
 @pytest.fixture(scope="module")
-def read(nlp):
-    detector = DangerDetector(DangerDetector.get_default_config())
-    model = SpacyModel(model=nlp, model_name="test")
-
-    def parse(text: str, intent: str, probability: float | None) -> Dict[str, Any]:
-        data: Dict[str, Any] = {TEXT: text, INTENT: {"name": intent, "confidence": 0.8}}
-        if probability is not None:
-            data["danger_model"] = {"probability": probability, "kind": "weapons"}
-        message = Message(data=data)
-        detector.process([message], model)
-        return {"intent": message.get(INTENT)["name"], "asked": bool(message.get("safety_check"))}
-
-    return parse
+def detector(nlp):
+    config = {**DangerDetector.get_default_config(), "lexicon_floor": 0.1}
+    return DangerDetector(config), SpacyModel(model=nlp, model_name="test")
 
 
-def test_the_lexicon_escalates_when_the_classifier_gives_the_message_a_chance(read):
-    assert read(LEXICON_MATCH, "out_of_scope", 0.3) == {"intent": "danger", "asked": False}
+@pytest.mark.parametrize(("text", "intent", "probability", "given"), CASES)
+def test_the_layers_are_weighed_together(detector, text, intent, probability, given):
+    component, model = detector
+    data: Dict[str, Any] = {TEXT: text, INTENT: {"name": intent, "confidence": 0.8}}
+    if probability is not None:
+        data["danger_model"] = {"probability": probability, "kind": "weapons"}
+    message = Message(data=data)
+    component.process([message], model)
+    assert {"intent": message.get(INTENT)["name"], "asked": bool(message.get("safety_check"))} == given
 
 
-def test_a_lexicon_match_both_classifiers_find_plainly_harmless_is_asked_about(read):
-    assert read(LEXICON_MATCH, "out_of_scope", 0.02) == {"intent": "out_of_scope", "asked": True}
-
-
-def test_a_lexicon_match_the_intent_classifier_backs_escalates(read):
-    assert read(LEXICON_MATCH, "danger", 0.02) == {"intent": "danger", "asked": False}
-
-
-def test_without_the_classifier_the_lexicon_escalates_alone(read):
-    assert read(LEXICON_MATCH, "greet", None) == {"intent": "danger", "asked": False}
-
-
-def test_the_classifier_escalates_alone_when_it_is_sure(read):
-    assert read(NO_MATCH, "describe_worry", 0.95) == {"intent": "danger", "asked": False}
-
-
-def test_the_intent_alone_saying_danger_is_asked_about(read):
-    assert read(NO_MATCH, "danger", 0.5) == {"intent": "nlu_fallback", "asked": True}
-
-
-def test_no_layer_saying_danger_leaves_the_message_alone(read):
-    assert read(NO_MATCH, "describe_worry", 0.5) == {"intent": "describe_worry", "asked": False}
-
-
-def test_a_threat_to_confront_stays_a_threat_however_violent_it_sounds(read):
-    assert read("i'm going round there to batter him", "out_of_scope", 0.97)["intent"] == "confront"
+def test_by_default_the_lexicon_escalates_whatever_the_classifier_says(nlp):
+    component = DangerDetector(DangerDetector.get_default_config())
+    message = Message(
+        data={TEXT: LEXICON_MATCH, INTENT: {"name": "out_of_scope"}, "danger_model": {"probability": 0.0}}
+    )
+    component.process([message], SpacyModel(model=nlp, model_name="test"))
+    assert message.get(INTENT)["name"] == "danger"

@@ -107,7 +107,7 @@ class DangerDetector(_LexiconComponent):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         """The classifier escalates alone from ``escalate_at``; the lexicon needs it at ``lexicon_floor``."""
-        return {"escalate_at": 0.9, "lexicon_floor": 0.1}
+        return {"escalate_at": 0.92, "lexicon_floor": 0.0}
 
     def read(self, message: Message, text: str, matcher: DangerMatcher) -> None:
         """Override the intent of the message when the layers say danger or confront; else maybe ask."""
