@@ -142,9 +142,11 @@ def rasa_layers(model_path: Path) -> Dict[str, Flags]:
     }
     probe = parsed(["hello"])[0]
     if "danger_model" in probe:
-        layers["encoder classifier in the model"] = lambda t: [p["danger_model"]["danger"] for p in parsed(t)]
-        layers["final intent or encoder classifier"] = lambda t: [
-            p["intent"]["name"] == "danger" or p["danger_model"]["danger"] for p in parsed(t)
+        layers["danger classifier in the model"] = lambda t: [
+            bool(p["danger"].get("encoder")) for p in parsed(t)
+        ]
+        layers["final intent or danger classifier"] = lambda t: [
+            p["intent"]["name"] == "danger" or bool(p["danger"].get("encoder")) for p in parsed(t)
         ]
     return layers
 

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List
 
-from bench import cost, speed, understanding
+from bench import cost, layers, speed, understanding
 from bench.common import BENCH, ENV, MODEL, ROOT, assistant, remove, starter, work_dir
 from bench.speed import LEVELS
 
@@ -107,22 +107,41 @@ def markdown(results: Dict) -> str:
         "",
         "## Understanding",
         "",
-        f"Held-out file: {u['sizes']['held_out']} phrasings (never trained on); danger set: "
-        f"{u['sizes']['danger']} messages; trap set: {u['sizes']['trap']} harmless messages. "
-        f"All three systems learn from the same {u['sizes']['train']} examples of data/nlu.",
+        f"Four systems, each scored on every tier apart. The first three learn intents from the same "
+        f"{u['train']} examples of data/nlu; the n-gram danger classifier learns danger or not from "
+        "data/danger_classifier, as the assistant's danger classifier does. **dev** is tuned on (a fit, "
+        "not a result); **frozen** is never tuned on; each **blind batch** was written in new voices before "
+        "the changes it tests (its first score is in tests/sets/blind/scores.yml). The assistant's danger "
+        "recall is full escalation: its intent is danger after every layer.",
         "",
-        _row(["system", "intent macro F1 (held-out)", "danger recall", "trap false-alarm rate"]),
-        _row(["---", "---:", "---:", "---:"]),
+        _row(
+            [
+                "tier",
+                "sizes (intents / danger / harmless)",
+                "system",
+                "intent macro F1",
+                "danger recall",
+                "harmless false-alarm rate",
+            ]
+        ),
+        _row(["---", "---", "---", "---:", "---:", "---:"]),
     ]
     names = {
         "assistant": "the assistant (trained pipeline)",
         "keywords": "keyword matcher",
-        "tfidf_logreg": "TF-IDF + logistic regression",
+        "tfidf_logreg": "TF-IDF + logistic regression (intents)",
+        "ngram_danger": "TF-IDF + logistic regression (danger only)",
     }
-    for key, label in names.items():
-        s = u["systems"][key]
-        lines.append(_row([label, s["macro_f1"], s["danger_recall"], s["trap_false_alarm_rate"]]))
-    if cv := u.get("cross_validation"):
+    for tier, scores in u["tiers"].items():
+        size = u["sizes"][tier]
+        for key, label in names.items():
+            sc = scores[key]
+            cells = [sc.get("macro_f1"), sc["danger_recall"], sc["trap_false_alarm_rate"]]
+            lines.append(
+                _row([tier, f"{size['held_out']} / {size['danger']} / {size['trap']}", label, *cells])
+            )
+    cv = u.get("cross_validation")
+    if cv:
         lines += [
             "",
             f"{cv['folds']}-fold cross-validation of data/nlu with the assistant's pipeline "
@@ -136,18 +155,33 @@ def markdown(results: Dict) -> str:
         "intents it knows only words seen in one intent's training examples and the topic keywords of "
         "content/guidance.yml.",
         "",
-        "Per-intent F1 on the held-out file:",
+        "Per-intent F1 on the frozen tier:",
         "",
-        _row(["intent", *names.values()] + (["cross-validation"] if cv else [])),
-        _row(["---"] + ["---:"] * (len(names) + (1 if cv else 0))),
+        _row(["intent", *list(names.values())[:3]] + (["cross-validation (data/nlu)"] if cv else [])),
+        _row(["---"] + ["---:"] * (3 + (1 if cv else 0))),
     ]
-    for intent in u["systems"]["assistant"]["per_intent_f1"]:
-        cells = [u["systems"][key]["per_intent_f1"].get(intent) for key in names]
+    frozen = u["tiers"]["frozen"]
+    for intent in frozen["assistant"]["per_intent_f1"]:
+        cells = [frozen[key]["per_intent_f1"].get(intent) for key in list(names)[:3]]
         if cv:
             cells.append(cv["per_intent_f1"].get(intent))
         lines.append(_row([intent, *cells]))
-    lines += ["", "![Confusion matrix](confusion_matrix.png)", ""]
-
+    lines += ["", "![Confusion matrix, frozen tier](confusion_matrix.png)", ""]
+    if layers := results.get("layers"):
+        lines += [
+            "## What each layer costs",
+            "",
+            f"The model loaded as the server loads it, each node of its prediction graph timed while it "
+            f"parses the {layers['messages']} danger and harmless messages of the dev and frozen tiers "
+            f"(after one warm-up pass). A whole parse takes {layers['parse']['median_ms']} ms (median; mean "
+            f"{layers['parse']['mean_ms']} ms).",
+            "",
+            _row(["node", "median (ms)", "mean (ms)"]),
+            _row(["---", "---:", "---:"]),
+        ]
+        for node, took in sorted(layers["nodes"].items(), key=lambda item: -item[1]["mean_ms"]):
+            lines.append(_row([node, took["median_ms"], took["mean_ms"]]))
+        lines.append("")
     s = results["speed"]
     lines += [
         "## Speed",
@@ -247,6 +281,8 @@ def main() -> None:
     try:
         print("understanding ...", flush=True)
         results["understanding"] = understanding.run(with_cv=not args.no_cv)
+        print("layers ...", flush=True)
+        results["layers"] = layers.run()
         print("starter bot ...", flush=True)
         bots = {"assistant": assistant(work), "starter": starter(work)}
         print("cost: training from clean ...", flush=True)

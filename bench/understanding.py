@@ -2,8 +2,10 @@
 
 All three learn from data/nlu (the keyword matcher also has its own
 danger word list, bench/keywords.py, independent of the assistant's
-lexicon) and are scored on the same held-out file
-and the same danger and trap sets as the tests.
+lexicon). A fourth system, TF-IDF with logistic regression trained on the
+danger classifier's own data (data/danger_classifier), answers only
+"danger or not". Each is scored on every tier apart: the dev tier (tuned
+on: a fit), the frozen tier (never tuned on) and each blind batch.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from sklearn.metrics import classification_report, confusion_matrix, f1_score
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
 from bench.common import MODEL, PYTHON, ROOT, SEED, environment
-from bench.sets import danger_messages, harmless_messages, intent_examples
+from bench.sets import (
+    BLIND,
+    blind_batches,
+    blind_messages,
+    danger_messages,
+    harmless_messages,
+    intent_examples,
+)
 
 Classify = Callable[[List[str]], List[str]]
 FALSE_ALARMS = ("danger", "confront")
@@ -36,17 +45,33 @@ def _examples(path: Path) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in load_data(str(path)).intent_examples]
 
 
-def _sets() -> Dict[str, object]:
-    tiers = ("dev", "frozen")
-    return {
-        "train": _examples(ROOT / "data" / "nlu"),
-        "held_out": [pair for tier in tiers for pair in intent_examples(tier)],
-        "danger": [m.text for tier in tiers for m in danger_messages(tier)],
-        "trap": [m.text for tier in tiers for m in harmless_messages(tier)],
-    }
+def _blind_intents(batch: str) -> List[Tuple[str, str]]:
+    import yaml
+
+    data = yaml.safe_load((BLIND / f"{batch}_intents.yml").read_text(encoding="utf-8"))
+    return [(m["text"], m["intent"]) for m in data["messages"]]
 
 
-# --- the three systems ---------------------------------------------------------------------------------
+def _tiers() -> Dict[str, Dict[str, list]]:
+    """Each tier's held-out intents, danger messages and harmless (trap) messages."""
+    tiers: Dict[str, Dict[str, list]] = {}
+    for tier in ("dev", "frozen"):
+        tiers[tier] = {
+            "held_out": intent_examples(tier),
+            "danger": [m.text for m in danger_messages(tier)],
+            "trap": [m.text for m in harmless_messages(tier)],
+        }
+    for batch in blind_batches():
+        messages = blind_messages(batch)
+        tiers[batch] = {
+            "held_out": _blind_intents(batch),
+            "danger": [m.text for m in messages if m.danger],
+            "trap": [m.text for m in messages if not m.danger],
+        }
+    return tiers
+
+
+# --- the systems ---------------------------------------------------------------------------------
 
 
 def assistant_classifier() -> Classify:
@@ -122,6 +147,24 @@ def tfidf_classifier(train: List[Tuple[str, str]]) -> Classify:
     return lambda texts: list(model.predict(texts))
 
 
+def ngram_danger_classifier() -> Classify:
+    """Word and character TF-IDF with logistic regression on data/danger_classifier: danger or not."""
+    from safeguarding.nlu.danger_model import load_training
+
+    examples = load_training()
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
+        ]
+    )
+    model = make_pipeline(
+        features, LogisticRegression(C=10, max_iter=3000, class_weight="balanced", random_state=SEED)
+    )
+    model.fit([e.text for e in examples], [e.danger for e in examples])
+    return lambda texts: ["danger" if p else "other" for p in model.predict(texts)]
+
+
 # --- scoring -------------------------------------------------------------------------------------------
 
 
@@ -129,25 +172,30 @@ def _rate(flags: List[bool]) -> float:
     return round(sum(flags) / len(flags), 4) if flags else 0.0
 
 
-def score(classify: Classify, sets: Dict[str, object]) -> Dict[str, object]:
-    """Macro and per-intent F1 on the held-out file, danger recall and trap false-alarm rate."""
-    held_out = sets["held_out"]
-    gold = [intent for _, intent in held_out]
-    predicted = classify([text for text, _ in held_out])
-    intents = sorted(set(gold))  # a prediction outside them (nlu_fallback) still costs recall
-    report = classification_report(gold, predicted, labels=intents, output_dict=True, zero_division=0)
+def score(classify: Classify, sets: Dict[str, list], intents: bool = True) -> Dict[str, object]:
+    """Macro and per-intent F1 on the tier's intents (if ``intents``), danger recall and false-alarm rate."""
+    scored: Dict[str, object] = {}
+    if intents:
+        held_out = sets["held_out"]
+        gold = [intent for _, intent in held_out]
+        predicted = classify([text for text, _ in held_out])
+        labels = sorted(set(gold))  # a prediction outside them (nlu_fallback) still costs recall
+        report = classification_report(gold, predicted, labels=labels, output_dict=True, zero_division=0)
+        scored.update(
+            macro_f1=round(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0), 4),
+            per_intent_f1={intent: round(report[intent]["f1-score"], 3) for intent in labels},
+            _gold=gold,
+            _predicted=predicted,
+        )
     danger = classify(sets["danger"])
     traps = classify(sets["trap"])
-    return {
-        "macro_f1": round(f1_score(gold, predicted, labels=intents, average="macro", zero_division=0), 4),
-        "per_intent_f1": {intent: round(report[intent]["f1-score"], 3) for intent in intents},
-        "danger_recall": _rate([p == "danger" for p in danger]),
-        "trap_false_alarm_rate": _rate([p in FALSE_ALARMS for p in traps]),
-        "danger_missed": [t for t, p in zip(sets["danger"], danger, strict=True) if p != "danger"],
-        "trap_alarms": [t for t, p in zip(sets["trap"], traps, strict=True) if p in FALSE_ALARMS],
-        "_gold": gold,
-        "_predicted": predicted,
-    }
+    scored.update(
+        danger_recall=_rate([p == "danger" for p in danger]),
+        trap_false_alarm_rate=_rate([p in FALSE_ALARMS for p in traps]),
+        danger_missed=[t for t, p in zip(sets["danger"], danger, strict=True) if p != "danger"],
+        trap_alarms=[t for t, p in zip(sets["trap"], traps, strict=True) if p in FALSE_ALARMS],
+    )
+    return scored
 
 
 def plot_confusion(gold: List[str], predicted: List[str], path: Path, title: str) -> None:
@@ -209,34 +257,35 @@ def cross_validation(folds: int = 5) -> Dict[str, object]:
 
 
 def run(with_cv: bool = True) -> Dict[str, object]:
-    """Score the three systems; draw the assistant's confusion matrix; cross-validate."""
-    sets = _sets()
+    """Score the systems on every tier; draw the frozen tier confusion matrix; cross-validate."""
+    tiers = _tiers()
+    train = _examples(ROOT / "data" / "nlu")
     systems = {
-        "assistant": assistant_classifier(),
-        "keywords": keyword_classifier(sets["train"]),
-        "tfidf_logreg": tfidf_classifier(sets["train"]),
+        "assistant": (assistant_classifier(), True),
+        "keywords": (keyword_classifier(train), True),
+        "tfidf_logreg": (tfidf_classifier(train), True),
+        "ngram_danger": (ngram_danger_classifier(), False),
     }
     results: Dict[str, object] = {
-        "sizes": {
-            "train": len(sets["train"]),
-            "held_out": len(sets["held_out"]),
-            "danger": len(sets["danger"]),
-            "trap": len(sets["trap"]),
-        },
-        "systems": {},
+        "train": len(train),
+        "sizes": {tier: {part: len(values) for part, values in sets.items()} for tier, sets in tiers.items()},
+        "tiers": {},
     }
-    for name, classify in systems.items():
-        scored = score(classify, sets)
-        gold, predicted = scored.pop("_gold"), scored.pop("_predicted")
-        if name == "assistant":
-            title = f"Assistant, held-out intents (macro F1 {scored['macro_f1']:.3f})"
-            plot_confusion(gold, predicted, ROOT / "bench" / "confusion_matrix.png", title)
-        results["systems"][name] = scored
-        print(
-            f"{name}: macro F1 {scored['macro_f1']}, danger recall {scored['danger_recall']}, "
-            f"trap FA {scored['trap_false_alarm_rate']}",
-            flush=True,
-        )
+    for tier, sets in tiers.items():
+        scores: Dict[str, object] = {}
+        for name, (classify, intents) in systems.items():
+            scored = score(classify, sets, intents)
+            gold, predicted = scored.pop("_gold", None), scored.pop("_predicted", None)
+            if name == "assistant" and tier == "frozen":
+                title = f"Assistant, frozen-tier intents (macro F1 {scored['macro_f1']:.3f})"
+                plot_confusion(gold, predicted, ROOT / "bench" / "confusion_matrix.png", title)
+            scores[name] = scored
+            print(
+                f"{tier} {name}: macro F1 {scored.get('macro_f1', '-')}, danger recall "
+                f"{scored['danger_recall']}, trap FA {scored['trap_false_alarm_rate']}",
+                flush=True,
+            )
+        results["tiers"][tier] = scores  # type: ignore[index]
     if with_cv:
         results["cross_validation"] = cross_validation()
         print(f"cross-validation: {results['cross_validation']['macro_f1']}", flush=True)

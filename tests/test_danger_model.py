@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from safeguarding.nlu.danger_model import DangerModel, DangerScore, choose_threshold, load_training
+from safeguarding.nlu.danger_model import DangerModel, DangerScore, NgramHead, choose_threshold, load_training
 from safeguarding.nlu.encoder import get_encoder
 
 
@@ -77,7 +77,7 @@ def test_clear_messages_are_told_apart(trained):
     harmless = model.score(encoder.encode("my son scored two goals at football today"))
     assert isinstance(danger, DangerScore)
     assert danger.is_danger and danger.kind == "sexual_abuse"
-    assert not harmless.is_danger
+    assert harmless.probability < 0.5
     assert danger.probability > harmless.probability
 
 
@@ -89,6 +89,19 @@ def test_a_saved_model_loads_with_the_same_scores(tmp_path, trained):
     assert loaded.kinds == model.kinds
     assert np.allclose(loaded.probability(embeddings), model.probability(embeddings), atol=1e-6)
     assert loaded.score(embeddings[0]).kind == model.score(embeddings[0]).kind
+    texts = ["hes got a knife to my sons throat", "we are grooming the dog on saturday"]
+    assert np.allclose(loaded.ngram_probability(texts), model.ngram_probability(texts))
+
+
+def test_the_ngram_head_reads_misspelt_words_by_their_letters(tmp_path):
+    danger = ["he has a knife", "a man is stabbing him", "she has been kidnapped", "he is being attacked"]
+    harmless = ["he has a cold", "a man is selling cakes", "she has been promoted", "he is being silly"]
+    head = NgramHead.train(danger + harmless, [True] * 4 + [False] * 4)
+    slip, ordinary = head.probability(["hes got a knif", "hes got a cold"])
+    assert slip > 0.5 > ordinary
+    head.save(tmp_path / "ngrams.npz")
+    loaded = NgramHead.load(tmp_path / "ngrams.npz")
+    assert np.allclose(loaded.probability(["knif"]), head.probability(["knif"]))
 
 
 def test_one_label_only_is_refused(trained):

@@ -22,6 +22,7 @@ from safeguarding.nlu.encoder_components import (
     DangerClassifier,
     SentenceEncoderFeaturizer,
 )
+from safeguarding.nlu.passages import passages
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +101,9 @@ def test_the_classifier_adds_its_score_without_touching_the_intent(featurizer, t
     message = Message(data={TEXT: "a grown man asked my girl for naked pictures", "intent": intent})
     classifier.process(featurizer.process([message]))
     found = message.get(DANGER_MODEL_KEY)
-    assert set(found) == {"probability", "kind", "threshold", "danger"}
+    assert set(found) == {"probability", "encoder", "ngrams", "kind"}
     assert 0.0 <= found["probability"] <= 1.0
+    assert found["probability"] == pytest.approx((found["encoder"] + found["ngrams"]) / 2, abs=1e-4)
     assert found["kind"] in classifier.model.kinds
     assert message.get("intent") == intent
     assert DANGER_MODEL_KEY in message.as_dict(only_output_properties=True)
@@ -122,8 +124,11 @@ def test_a_story_is_as_dangerous_as_its_most_dangerous_passage(featurizer, train
     scores = classifier.model.probability(rows)
     last = get_encoder().encode("Tonight she told me a man keeps asking her for nude photos.")
     assert np.allclose(message.get(PASSAGES_KEY)[3], last, atol=1e-5)
-    assert message.get(DANGER_MODEL_KEY)["probability"] == round(float(scores.max()), 4)
-    assert message.get(DANGER_MODEL_KEY)["probability"] >= round(float(scores[0]), 4)
+    found = message.get(DANGER_MODEL_KEY)
+    assert found["encoder"] == round(float(scores.max()), 4)
+    assert found["encoder"] >= round(float(scores[0]), 4)
+    words = classifier.model.ngram_probability([story, *passages(story)])
+    assert found["ngrams"] == round(float(words.max()), 4)
 
 
 def test_the_classifier_embeds_a_message_the_featurizer_did_not_see(trained):
@@ -149,10 +154,12 @@ def test_the_trained_model_reports_the_danger_classifier(agent):
     result = asyncio.run(
         agent.parse_message("a man on snapchat keeps asking my 12 year old what she is wearing")
     )
-    assert result["danger_model"]["danger"] is True
+    assert result["danger_model"]["probability"] >= 0.7
+    assert result["danger"]["encoder"] is True
     assert result["danger_model"]["kind"] == "sexual_abuse"
     harmless = asyncio.run(agent.parse_message("what are the signs of grooming"))
-    assert harmless["danger_model"]["danger"] is False
+    assert harmless["danger_model"]["probability"] < 0.5
+    assert harmless["danger"]["encoder"] is False
     assert harmless["intent"]["name"] != "danger"
 
 

@@ -89,25 +89,26 @@ class DangerDetector(_LexiconComponent):
     """Sets the danger intent when the layers agree enough that a child is in danger; else asks.
 
     It runs after the intent classifier and the fallback classifier and
-    overrides both. The sentence-encoder danger classifier (``danger_model``
-    in the parse result) escalates on its own from ``escalate_at``; the
-    lexicon escalates when the danger classifier gives the message at least
-    ``lexicon_floor`` or the intent classifier says danger too (a phrase
-    match in a message both classifiers find plainly harmless is more often
-    an idiom than a disclosure). Where the
-    lexicon is overruled, or only the intent classifier says danger, the
-    message is flagged for the safety check ("Is a child in danger right
-    now?", with the 999 line and never-confront). Both thresholds were
-    chosen on the dev tier and an older blind batch. What each layer found
-    is added to the parse result under ``danger``.
+    overrides both. The danger classifier (``danger_model`` in the parse
+    result: the average of its sentence-encoder and n-gram heads) escalates
+    on its own from ``escalate_at``. The lexicon escalates when the
+    classifier gives the message at least ``lexicon_floor`` or the intent
+    classifier says danger too (a phrase match in a message both classifiers
+    find plainly harmless is more often an idiom than a disclosure). Where
+    the lexicon is overruled, only the intent classifier says danger, or the
+    classifier gives at least ``ask_at``, the message is flagged for the
+    safety check ("Is a child in danger right now?", with the 999 line and
+    never-confront). The thresholds were chosen on the dev tier and the older
+    blind batches. What each layer found is added to the parse result under
+    ``danger``.
     """
 
     matcher_class = DangerMatcher
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """The classifier escalates alone from ``escalate_at``; the lexicon needs it at ``lexicon_floor``."""
-        return {"escalate_at": 0.92, "lexicon_floor": 0.0}
+        """Escalate from ``escalate_at``, ask from ``ask_at``; the lexicon needs ``lexicon_floor``."""
+        return {"escalate_at": 0.9, "ask_at": 0.5, "lexicon_floor": 0.2}
 
     def read(self, message: Message, text: str, matcher: DangerMatcher) -> None:
         """Override the intent of the message when the layers say danger or confront; else maybe ask."""
@@ -126,6 +127,7 @@ class DangerDetector(_LexiconComponent):
         message.set(DANGER_KEY, found, add_to_output=True)
         backed = probability is None or probability >= self._config["lexicon_floor"]
         lexicon_kept = result.is_danger and (backed or classifier_intent == DANGER_INTENT)
+        unsure = probability is not None and probability >= self._config["ask_at"]
         if lexicon_kept:
             override_intent(message, DANGER_INTENT)
         elif result.confront:
@@ -133,7 +135,7 @@ class DangerDetector(_LexiconComponent):
             override_intent(message, CONFRONT_INTENT)
         elif found.get("encoder"):
             override_intent(message, DANGER_INTENT)
-        elif result.is_danger or classifier_intent == DANGER_INTENT:
+        elif result.is_danger or classifier_intent == DANGER_INTENT or unsure:
             names_a_sign = any(e.get("entity") == "warning_sign" for e in message.get(ENTITIES) or [])
             if classifier_intent == DANGER_INTENT:
                 override_intent(message, SIGN_INTENT if names_a_sign else FALLBACK_INTENT)

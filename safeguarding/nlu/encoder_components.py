@@ -185,12 +185,17 @@ class DangerClassifier(Trained):
                 embedding = get_encoder().encode(text)
             parts = message.get(PASSAGES_KEY)
             rows = np.vstack([embedding, *([] if parts is None else parts)]).astype(np.float32)
-            score = self.model.score(rows[int(np.argmax(self.model.probability(rows)))])
+            by_meaning = self.model.probability(rows)
+            by_words = self.model.ngram_probability([text, *passages(text)])
+            score = self.model.score(rows[int(np.argmax(by_meaning))])
+            # Each layer's most dangerous passage; the two heads' average is the classifier's answer.
+            meaning, words = float(by_meaning.max()), float(by_words.max())
+            probability = (meaning + words) / 2 if self.model.ngrams is not None else meaning
             found = {
-                "probability": round(score.probability, 4),
+                "probability": round(probability, 4),
+                "encoder": round(meaning, 4),
+                "ngrams": round(words, 4),
                 "kind": score.kind,
-                "threshold": round(self.model.threshold, 4),
-                "danger": score.is_danger,
             }
             message.set(DANGER_MODEL_KEY, found, add_to_output=True)
         return messages
