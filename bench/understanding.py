@@ -148,21 +148,12 @@ def tfidf_classifier(train: List[Tuple[str, str]]) -> Classify:
 
 
 def ngram_danger_classifier() -> Classify:
-    """Word and character TF-IDF with logistic regression on data/danger_classifier: danger or not."""
-    from safeguarding.nlu.danger_model import load_training
+    """The danger classifier's n-gram head alone (NgramHead) on data/danger_classifier: danger or not."""
+    from safeguarding.nlu.danger_model import NgramHead, load_training
 
     examples = load_training()
-    features = FeatureUnion(
-        [
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
-        ]
-    )
-    model = make_pipeline(
-        features, LogisticRegression(C=10, max_iter=3000, class_weight="balanced", random_state=SEED)
-    )
-    model.fit([e.text for e in examples], [e.danger for e in examples])
-    return lambda texts: ["danger" if p else "other" for p in model.predict(texts)]
+    head = NgramHead.train([e.text for e in examples], [e.danger for e in examples])
+    return lambda texts: ["danger" if p >= 0.5 else "other" for p in head.probability(texts)]
 
 
 # --- scoring -------------------------------------------------------------------------------------------
