@@ -19,7 +19,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY := build/spacy/en_safeguarding_v1
 MODEL := models/safeguarding.tar.gz
-TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/danger_classifier/*.yml)
+TRAINING := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml data/danger_classifier/*.yml data/warning_signs/*.yml data/service_requests/*.yml)
 # The trained components' code: Rasa does not notice a change to it, so it needs --force.
 COMPONENTS := $(wildcard safeguarding/nlu/*.py) safeguarding/rasa_patches.py
 SITE := build/web

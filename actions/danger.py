@@ -8,7 +8,15 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.replies import TimedAction, addressed, bullets, content, current_topic, describe_services, fmt
+from actions.replies import (
+    TimedAction,
+    addressed,
+    bullets,
+    content,
+    current_topic,
+    describe_services,
+    fmt,
+)
 
 MAX_SERVICES = 2
 
@@ -27,8 +35,15 @@ def danger_kinds(tracker: Tracker) -> List[str]:
     return [topic_kind or danger["fallback_kind"]]
 
 
+def requested_services(tracker: Tracker) -> List[str]:
+    """The services of the kind of help the parent asked for in the same message (content/requests.yml)."""
+    asked = (tracker.latest_message.get("danger") or {}).get("requests") or []
+    requests = [content().request(r) for r in asked]
+    return [s for request in requests if request for s in request["services"]]
+
+
 class ActionDangerFollowup(TimedAction):
-    """Add the one or two services and the safety steps for the kind of danger."""
+    """Add the one or two services (first the one asked for) and the safety steps for the kind of danger."""
 
     def name(self) -> str:
         return "action_danger_followup"
@@ -37,7 +52,8 @@ class ActionDangerFollowup(TimedAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         kinds = [content().danger["kinds"][k] for k in danger_kinds(tracker)]
-        services = list(dict.fromkeys(s for kind in kinds for s in kind["services"]))[:MAX_SERVICES]
+        kind_services = [s for kind in kinds for s in kind["services"]]
+        services = list(dict.fromkeys([*requested_services(tracker), *kind_services]))[:MAX_SERVICES]
         steps = list(dict.fromkeys(step for kind in kinds for step in kind["steps"]))
         text = (
             f"{fmt('danger_services')}\n\n{describe_services(services, self.clock())}\n\n"

@@ -21,6 +21,8 @@ from safeguarding.content.loader import SafeLoader
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "tests" / "sets"
 BLIND = SETS / "blind"
+# The trained classifiers' own example folders under data/ (beside the NLU training data).
+CLASSIFIER_DATA = ("danger_classifier", "warning_signs", "service_requests")
 # Token overlap at which a message counts as a near duplicate of another.
 NEAR_DUPLICATE = 0.8
 
@@ -114,9 +116,8 @@ def _examples_in(value: object) -> Iterable[str]:
 def training_references() -> List[str]:
     """Every message the assistant learns from: NLU training data, classifier data and lexicon examples."""
     refs = [text for text, _ in _nlu_examples(ROOT / "data" / "nlu")]
-    classifier = ROOT / "data" / "danger_classifier"
-    if classifier.is_dir():
-        for file in sorted(classifier.glob("*.yml")):
+    for classifier in CLASSIFIER_DATA:
+        for file in sorted((ROOT / "data" / classifier).glob("*.yml")):
             refs += list(_messages_in(yaml.load(file.read_text(encoding="utf-8"), Loader=SafeLoader)))
     for file in sorted((ROOT / "content").glob("*.yml")):
         refs += list(_examples_in(yaml.load(file.read_text(encoding="utf-8"), Loader=SafeLoader)))

@@ -230,6 +230,27 @@ def test_danger_followup_never_lists_more_than_two_services():
     assert "Crimestoppers" not in text
 
 
+def test_danger_followup_names_the_service_the_parent_asked_for_first():
+    t = tracker(
+        "danger",
+        "my daughter is missing, who else can help besides the police",
+        danger={"kinds": ["immediate_danger"], "requests": ["missing_child"]},
+    )
+    text = texts(run(ActionDangerFollowup(), t)[0])
+    assert "Missing People" in text
+    assert "NSPCC Helpline" not in text  # the kind's own service comes after the two asked for
+
+
+def test_danger_followup_adds_the_kinds_service_after_the_one_asked_for():
+    t = tracker(
+        "danger",
+        "how do i report a man sending my son sexual pictures",
+        danger={"kinds": ["sexual_abuse"], "requests": ["sexual_contact_online"]},
+    )
+    text = texts(run(ActionDangerFollowup(), t)[0])
+    assert text.index("CEOP") < text.index("NSPCC Helpline")
+
+
 def test_a_sign_that_points_to_one_topic_picks_its_services():
     t = tracker("ask_report", entities=[ent("warning_sign", "extreme_views")])
     text = texts(run(ActionSignpostReport(), t)[0])

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -20,8 +20,10 @@ from safeguarding.nlu.encoder_components import (
     EMBEDDING_KEY,
     PASSAGES_KEY,
     DangerClassifier,
+    LearnedEntityExtractor,
     SentenceEncoderFeaturizer,
 )
+from safeguarding.nlu.graph import DENIED_SIGNS_KEY
 from safeguarding.nlu.passages import passages
 
 
@@ -144,6 +146,98 @@ def test_changed_training_files_change_the_fingerprint(trained):
     path = next(iter(Path(config["data"]).glob("*.yml")))
     path.write_text(path.read_text() + "\n# changed\n")
     assert DangerClassifier.fingerprint_addon(config) != before
+
+
+@pytest.fixture(scope="module")
+def learned(tmp_path_factory):
+    """A warning-sign extractor trained in a model storage on small data folders, then loaded from it."""
+    base = tmp_path_factory.mktemp("labels")
+    data, negatives = base / "signs", base / "negatives"
+    data.mkdir()
+    negatives.mkdir()
+    phones = ["she has a second phone", "found another mobile in his bag", "he has a burner phone"]
+    money = ["he has new trainers and cash", "she keeps getting expensive gifts", "money from nowhere"]
+    examples = [
+        {"text": f"{t} {i}", "labels": [label]}
+        for texts, label in ((phones, "more_than_one_phone"), (money, "unexplained_money_or_gifts"))
+        for i, t in enumerate(texts * 4)
+    ]
+    examples += [{"text": "what is grooming", "labels": []}]
+    (data / "signs.yml").write_text(yaml.safe_dump({"version": 1, "examples": examples}))
+    ordinary = ["the weather is lovely", "we had pasta for tea", "football practice is at six"] * 4
+    harmless = {"everyday": [f"{t} {i}" for i, t in enumerate(ordinary)], "sign": ["my son has two phones"]}
+    (negatives / "train.yml").write_text(yaml.safe_dump({"harmless": harmless}))
+    (base / "storage").mkdir()
+    storage = LocalModelStorage(base / "storage")
+    resource = Resource("learned_warning_signs")
+    config = {
+        "entity": "warning_sign",
+        "data": str(data),
+        "negatives": str(negatives),
+        "skip_negatives": ["sign"],
+        "threshold": 0.6,
+    }
+    LearnedEntityExtractor(config, storage, resource, None).train(TrainingData())
+    return LearnedEntityExtractor.load(config, storage, resource, None), config
+
+
+def test_the_learned_extractor_adds_a_sign_the_patterns_missed(featurizer, learned):
+    extractor, _ = learned
+    assert extractor.model.info["per_label"] == {"more_than_one_phone": 12, "unexplained_money_or_gifts": 12}
+    message = Message(data={TEXT: "he has a burner phone"})
+    extractor.process(featurizer.process([message]))
+    (entity,) = message.get(ENTITIES)
+    assert entity["entity"] == "warning_sign" and entity["value"] == "more_than_one_phone"
+    assert (entity["start"], entity["end"]) == (0, len("he has a burner phone"))
+    assert entity["extractor"] == "LearnedEntityExtractor"
+    assert 0.6 <= entity["confidence"] <= 1.0
+
+
+def test_the_learned_extractor_keeps_what_the_patterns_found_and_adds_no_repeat(featurizer, learned):
+    extractor, _ = learned
+    found = {"entity": "warning_sign", "value": "more_than_one_phone", "start": 9, "end": 21}
+    message = Message(data={TEXT: "she has a second phone", ENTITIES: [found]})
+    extractor.process(featurizer.process([message]))
+    assert message.get(ENTITIES) == [found]
+
+
+def test_the_learned_extractor_reads_each_passage_of_a_story(featurizer, learned):
+    extractor, _ = learned
+    story = "We had pasta for tea. The weather is lovely. She keeps getting expensive gifts."
+    message = Message(data={TEXT: story})
+    extractor.process(featurizer.process([message]))
+    assert [e["value"] for e in message.get(ENTITIES)] == ["unexplained_money_or_gifts"]
+
+
+def test_the_learned_extractor_names_nothing_in_an_ordinary_message(featurizer, learned):
+    extractor, _ = learned
+    message = Message(data={TEXT: "the weather is lovely today"})
+    extractor.process(featurizer.process([message]))
+    assert not message.get(ENTITIES)
+
+
+def test_a_sign_the_patterns_found_denied_is_not_added_back(featurizer, learned):
+    extractor, _ = learned
+    message = Message(data={TEXT: "he has a burner phone", DENIED_SIGNS_KEY: ["more_than_one_phone"]})
+    extractor.process(featurizer.process([message]))
+    assert not message.get(ENTITIES)
+
+
+def test_only_when_none_leaves_a_message_whose_patterns_found_the_entity(featurizer, learned):
+    extractor, config = learned
+    strict = LearnedEntityExtractor({**config, "only_when_none": True}, None, None, extractor.model)
+    found = {"entity": "warning_sign", "value": "unexplained_money_or_gifts", "start": 0, "end": 2}
+    message = Message(data={TEXT: "he has a burner phone", ENTITIES: [found]})
+    strict.process(featurizer.process([message]))
+    assert message.get(ENTITIES) == [found]
+
+
+def test_changed_example_files_change_the_learned_fingerprint(learned):
+    _, config = learned
+    before = LearnedEntityExtractor.fingerprint_addon(config)
+    path = next(iter(Path(config["data"]).glob("*.yml")))
+    path.write_text(path.read_text() + "\n# changed\n")
+    assert LearnedEntityExtractor.fingerprint_addon(config) != before
 
 
 # --- in the trained model (needs `make train`, like tests/test_model.py) ---------------------------

@@ -204,3 +204,11 @@ def test_both_matchers_read_a_message_the_same_way(entities, danger):
 def test_spelling_keys_are_not_squeezing():
     assert without_doubles("Helloo") == without_doubles("hello") == "helo"
     assert normalise("helloooo", {}) == "helloo"
+
+
+def test_a_denied_sign_is_kept_apart_from_the_signs_named(entities):
+    found, denied = entities.read("he doesn't have two phones but he's out till all hours")
+    assert "more_than_one_phone" in denied
+    assert "more_than_one_phone" not in {e["value"] for e in found}
+    found, denied = entities.read("he has two phones")
+    assert denied == set() and {e["value"] for e in found} == {"more_than_one_phone"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from rasa_sdk import Tracker
@@ -149,3 +150,57 @@ def test_short_clear_messages_keep_their_intent(agent, text, intent):
 @pytest.mark.parametrize("text", ["what's the weather like in cardiff", "give me a recipe for flapjacks"])
 def test_nothing_about_a_child_is_still_out_of_scope(agent, text):
     assert asyncio.run(agent.parse_message(text))["intent"]["name"] == "out_of_scope"
+
+
+def _guard():
+    import yaml
+
+    from safeguarding.nlu.stories import StoryIntentGuard
+
+    config = yaml.safe_load((Path(__file__).resolve().parent.parent / "config.yml").read_text())["pipeline"]
+    (entry,) = [c for c in config if c["name"].endswith("StoryIntentGuard")]
+    return StoryIntentGuard({**StoryIntentGuard.get_default_config(), **entry})
+
+
+def _request(intent: str, extractor: str):
+    from rasa.shared.nlu.training_data.message import Message
+
+    entity = {"entity": "service_request", "value": "anonymous_crime_report", "extractor": extractor}
+    return Message(data={"text": "x", "intent": {"name": intent}, "entities": [entity]})
+
+
+READ = {"mentions": [], "is_worry": False, "words": 12}
+
+
+@pytest.mark.parametrize("intent", ["ask_report", "ask_help", "describe_worry", "out_of_scope"])
+def test_a_request_the_patterns_found_moves_every_intent_of_request_from(intent):
+    assert _guard()._new_intent(_request(intent, "ServiceRequestExtractor"), READ) == "ask_service"
+
+
+@pytest.mark.parametrize("intent", ["describe_worry", "out_of_scope", "unsure"])
+def test_a_request_only_the_learned_reader_found_moves_a_story_or_an_unclear_message(intent):
+    assert _guard()._new_intent(_request(intent, "LearnedEntityExtractor"), READ) == "ask_service"
+
+
+@pytest.mark.parametrize("intent", ["ask_report", "ask_help", "ask_human"])
+def test_a_request_only_the_learned_reader_found_leaves_a_question_that_signposts(intent):
+    assert _guard()._new_intent(_request(intent, "LearnedEntityExtractor"), READ) is None
+
+
+def test_on_danger_a_request_is_noted_beside_the_danger_not_kept_as_an_entity():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from safeguarding.nlu.stories import RequestEntityFilter
+
+    request = {"entity": "service_request", "value": "missing_child", "start": 3, "end": 20}
+    topic = {"entity": "topic", "value": "gangs", "start": 0, "end": 2}
+    config = {**RequestEntityFilter.get_default_config(), "noted_on": ["danger"]}
+    entities = [topic, request]
+    danger = Message(data={"intent": {"name": "danger"}, "entities": entities, "danger": {"kinds": []}})
+    worry = Message(data={"intent": {"name": "describe_worry"}, "entities": [request]})
+    asked = Message(data={"intent": {"name": "ask_service"}, "entities": [request]})
+    RequestEntityFilter(config).process([danger, worry, asked])
+    assert danger.get("entities") == [topic]
+    assert danger.get("danger") == {"kinds": [], "requests": ["missing_child"]}
+    assert worry.get("entities") == [] and worry.get("danger") is None
+    assert asked.get("entities") == [request]

@@ -25,7 +25,9 @@ from spacy.language import Language
 from safeguarding import rasa_patches
 from safeguarding.content.loader import get_content
 from safeguarding.nlu.graph import (
+    DANGER_KEY,
     DANGER_MODEL_KEY,
+    DENIED_SIGNS_KEY,
     SAFETY_CHECK_KEY,
     FromConfig,
     Trained,
@@ -40,7 +42,6 @@ from safeguarding.nlu.text import without_doubles
 
 DANGER_INTENT = "danger"
 CONFRONT_INTENT = "confront"
-DANGER_KEY = "danger"
 FALLBACK_INTENT = "nlu_fallback"
 SIGN_INTENT = "describe_warning_sign"
 VOCABULARY_FILE = "vocabulary.json"
@@ -77,9 +78,11 @@ class SignpostEntityExtractor(_LexiconComponent, EntityExtractorMixin):
     matcher_class = EntityMatcher
 
     def read(self, message: Message, text: str, matcher: EntityMatcher) -> None:
-        """Add the entities found in the message."""
-        found = self.add_extractor_name(matcher.extract(text))
+        """Add the entities found in the message; keep the warning signs it denies for later components."""
+        entities, denied = matcher.read(text)
+        found = self.add_extractor_name(entities)
         message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        message.set(DENIED_SIGNS_KEY, sorted(denied))
 
 
 @DefaultV1Recipe.register(

@@ -1,4 +1,4 @@
-"""Rasa components of the sentence encoder: dense features for DIET, and the trained danger classifier.
+"""Rasa components of the sentence encoder: dense features for DIET, danger classifier, learned reader.
 
 ``SentenceEncoderFeaturizer`` embeds every message once with
 all-MiniLM-L6-v2 (safeguarding/encoder.py), adds the 384-number embedding as
@@ -13,6 +13,10 @@ adds ``danger_model: {probability, kind, threshold, danger}`` to every parse
 result: the probability of the message's most dangerous passage (or of the
 whole message, when that is higher). It never changes the intent: what to do with its answer is decided
 after it, together with the danger lexicon.
+
+``LearnedEntityExtractor`` trains safeguarding/nlu/label_model.py on a folder
+of labelled examples and adds the warning signs (or the service requests)
+that the patterns of content/ missed.
 """
 
 from __future__ import annotations
@@ -20,21 +24,23 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Type
+from typing import Any, Dict, List, Tuple, Type
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from safeguarding.nlu.danger_model import ROOT, DangerModel, load_training
 from safeguarding.nlu.encoder import WEIGHTS_SHA256, get_encoder
-from safeguarding.nlu.graph import DANGER_MODEL_KEY, Trained, with_text
+from safeguarding.nlu.graph import DANGER_MODEL_KEY, DENIED_SIGNS_KEY, Trained, with_text
+from safeguarding.nlu.label_model import LabelModel, load_labelled, load_negatives
 from safeguarding.nlu.passages import passages
 
 EMBEDDING_KEY = "sentence_embedding"
@@ -198,4 +204,125 @@ class DangerClassifier(Trained):
                 "kind": score.kind,
             }
             message.set(DANGER_MODEL_KEY, found, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class LearnedEntityExtractor(Trained, EntityExtractorMixin):
+    """Adds the warning signs (or service requests) the patterns missed, with the trained label model.
+
+    Configured in config.yml, once per entity:
+
+    - ``entity``: the entity it adds (``warning_sign``, ``service_request``);
+    - ``data``: its labelled examples (safeguarding/nlu/label_model.py);
+    - ``negatives`` / ``skip_negatives``: the danger classifier's training
+      files, whose harmless messages (but for the categories skipped) are
+      negative examples too;
+    - ``threshold``: the probability a label needs, in the whole message or
+      in one of its passages;
+    - ``most``: how many labels it may add to one message;
+    - ``only_when_none``: add nothing when the patterns found this entity
+      (a second sign beside a named one is more often a neighbour of it
+      than news: "secretive about his phone" is not also general secrecy).
+
+    A label it adds spans the whole message, and carries its probability
+    as the confidence. It never removes what the patterns found, and never
+    adds a warning sign the patterns found denied.
+    """
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        """The featurizer provides the embeddings."""
+        return [SentenceEncoderFeaturizer]
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Defaults; config.yml sets the entity and its data."""
+        return {
+            "entity": "warning_sign",
+            "data": "data/warning_signs",
+            "negatives": "data/danger_classifier",
+            "skip_negatives": [],
+            "threshold": 0.7,
+            "most": 3,
+            "only_when_none": False,
+        }
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: LabelModel | None,
+    ) -> None:
+        """Keep the configuration and, once trained or loaded, the model."""
+        super().__init__({**self.get_default_config(), **config}, model_storage, resource, model)
+        self.model = model
+
+    @staticmethod
+    def _path(config: Dict[str, Any], key: str) -> Path:
+        path = Path(config.get(key) or LearnedEntityExtractor.get_default_config()[key])
+        return path if path.is_absolute() or path.exists() else ROOT / path
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        """The example files are read from disk: their hash joins the fingerprint."""
+        return _data_fingerprint(cls._path(config, "data")) + _data_fingerprint(
+            cls._path(config, "negatives")
+        )
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Train on the labelled examples and the negatives (the NLU training data is not used)."""
+        config = self._config
+        examples = load_labelled(self._path(config, "data")) + load_negatives(
+            self._path(config, "negatives"), config["skip_negatives"]
+        )
+        texts = [e.text for e in examples]
+        self.model = LabelModel.train(texts, [e.labels for e in examples], get_encoder().encode_batch(texts))
+        logger.info(f"{config['entity']} labels: {self.model.info}")
+        return self.store()
+
+    def write(self, directory: Path) -> None:
+        """The trained model."""
+        assert self.model is not None, "write only after training"
+        self.model.save(directory)
+
+    @classmethod
+    def read(cls, directory: Path) -> LabelModel:
+        """The model stored in the Rasa model."""
+        return LabelModel.load(directory)
+
+    def labels(self, message: Message, text: str, threshold: float) -> List[Tuple[str, float]]:
+        """The labels the model gives the message or one of its passages, most probable first."""
+        assert self.model is not None
+        embedding = message.get(EMBEDDING_KEY)
+        if embedding is None:
+            embedding = get_encoder().encode(text)
+        parts = message.get(PASSAGES_KEY)
+        rows = np.vstack([embedding, *([] if parts is None else parts)])
+        texts = [text, *passages(text)] if parts is not None and len(parts) else [text]
+        best = self.model.probabilities(rows[: len(texts)], texts).max(axis=0)
+        order = np.argsort(-best)
+        return [(self.model.labels[i], float(best[i])) for i in order if best[i] >= threshold]
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Add the entity for each label the patterns did not find."""
+        if self.model is None:
+            return messages
+        entity = self._config["entity"]
+        for message, text in with_text(messages):
+            entities = message.get(ENTITIES) or []
+            known = {e.get("value") for e in entities if e.get("entity") == entity}
+            if known and self._config["only_when_none"]:
+                continue
+            # A sign the patterns found denied ("he hasn't got two phones") is not added back.
+            skipped = known | set(message.get(DENIED_SIGNS_KEY) or [])
+            threshold = float(self._config["threshold"])
+            new = [(label, p) for label, p in self.labels(message, text, threshold) if label not in skipped]
+            added = [
+                {"entity": entity, "value": label, "start": 0, "end": len(text), "confidence": round(p, 4)}
+                for label, p in new[: int(self._config["most"])]
+            ]
+            if added:
+                message.set(ENTITIES, entities + self.add_extractor_name(added), add_to_output=True)
         return messages

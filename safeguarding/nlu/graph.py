@@ -23,8 +23,13 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
 
+# Where the danger detector puts what each layer found (components.py).
+DANGER_KEY = "danger"
 # Where the sentence-encoder danger classifier puts its verdict (encoder_components.py).
 DANGER_MODEL_KEY = "danger_model"
+# The warning signs a message names only to deny them ("she hasn't got a second phone"), kept on the
+# message by the pattern extractor for the learned one (components.py, encoder_components.py).
+DENIED_SIGNS_KEY = "denied_warning_signs"
 # The flag that makes the escalation policy ask "Is a child in danger right now?" (safety_check.py).
 SAFETY_CHECK_KEY = "safety_check"
 

@@ -153,17 +153,24 @@ class EntityMatcher:
 
     def extract(self, text: str) -> List[Entity]:
         """Return the entities in ``text``, longest match first where they overlap."""
+        return self.read(text)[0]
+
+    def read(self, text: str) -> Tuple[List[Entity], Set[str]]:
+        """The entities in ``text``, and the warning signs it only denies ("he hasn't got two phones")."""
         doc, places = self._reader.read(text)
         strings = self._nlp.vocab.strings
         excepted = [(strings[key], start, end) for key, start, end in self._except(doc)]
         spans = []
+        denied: Set[str] = set()
         for match_id, start, end in self._matcher(doc):
             key = strings[match_id]
             entity_type, value = key.split("|")[:2]
-            if entity_type == "warning_sign" and (
-                self._is_denied(doc, key, start, end)
-                or any(sign == value and s < end and start < e for sign, s, e in excepted)
+            if entity_type == "warning_sign" and any(
+                sign == value and s < end and start < e for sign, s, e in excepted
             ):
+                continue
+            if entity_type == "warning_sign" and self._is_denied(doc, key, start, end):
+                denied.add(value)
                 continue
             spans.append(Span(doc, start, end, label=f"{entity_type}|{value}"))
         entities = []
@@ -173,7 +180,8 @@ class EntityMatcher:
             entities.append(
                 {"entity": entity_type, "value": value, "start": start, "end": end, "confidence": 1.0}
             )
-        return entities
+        named = {e["value"] for e in entities if e["entity"] == "warning_sign"}
+        return entities, denied - named
 
 
 def _resolve_overlaps(spans: List[Span]) -> List[Span]:

@@ -28,7 +28,14 @@ from spacy.matcher import Matcher
 from spacy.util import filter_spans
 
 from safeguarding.content.loader import Content, get_content
-from safeguarding.nlu.graph import FromConfig, WithMatcher, intent_name, override_intent, with_text
+from safeguarding.nlu.graph import (
+    DANGER_KEY,
+    FromConfig,
+    WithMatcher,
+    intent_name,
+    override_intent,
+    with_text,
+)
 from safeguarding.nlu.patterns import compile_patterns
 from safeguarding.nlu.text import fold, normalise
 
@@ -134,8 +141,11 @@ class StoryIntentGuard(_StoryComponent):
     - ``request_intent`` / ``request_entity`` / ``request_from``: a message
       with a ``request_entity`` whose intent is in ``request_from`` becomes
       ``request_intent``; ``request_kept`` lists, per intent, requests its own
-      reply already answers. ``RequestEntityFilter``, after the danger
-      detector, takes the request entity off every other message.
+      reply already answers. A request only the learned reader found
+      (``learned_extractor``) moves only the intents of ``learned_request_from``:
+      stories and unclear messages, not questions whose own reply signposts.
+      ``RequestEntityFilter``, after the danger detector, takes the request
+      entity off every other message but danger.
 
     It runs before the danger detector, which still has the last word.
     """
@@ -155,6 +165,8 @@ class StoryIntentGuard(_StoryComponent):
             "request_entity": "service_request",
             "request_from": [],
             "request_kept": {},
+            "learned_request_from": [],
+            "learned_extractor": "LearnedEntityExtractor",
         }
 
     def _is_story(self, intent: str, read: Dict[str, Any]) -> bool:
@@ -169,10 +181,12 @@ class StoryIntentGuard(_StoryComponent):
         config = self._config
         intent = intent_name(message)
         entities = message.get(ENTITIES) or []
-        requests = [e["value"] for e in entities if e.get("entity") == config["request_entity"]]
+        requests = [e for e in entities if e.get("entity") == config["request_entity"]]
         kept: FrozenSet[str] = frozenset(config["request_kept"].get(intent, []))
-        if requests and intent in config["request_from"] and requests[0] not in kept:
-            return config["request_intent"]
+        if requests and requests[0]["value"] not in kept:
+            learned = requests[0].get("extractor") == config["learned_extractor"]
+            if intent in config["learned_request_from" if learned else "request_from"]:
+                return config["request_intent"]
         story = (
             (intent is not None and intent in config["short"] and self._is_story(intent, read))
             or (intent in config["scope"] and read["is_worry"])
@@ -198,24 +212,35 @@ class StoryIntentGuard(_StoryComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class RequestEntityFilter(FromConfig):
-    """Keeps a request entity only on a request: "my son has been missing" is danger, not a service request.
+    """Keeps a request entity only on a request; on danger, notes what was asked for beside the danger.
 
-    Configured in config.yml with the ``request_intent`` and ``request_entity``;
-    it runs after the danger detector and changes no intent.
+    "my son has been missing since last night, who can help" is danger, not a
+    service request, but its follow-up names the service asked for first: on
+    a message whose intent is in ``noted_on``, the requests move from the
+    entities to ``danger.requests`` in the parse result (an entity would
+    change how the dialogue policies read the conversation). Configured in
+    config.yml with the ``request_intent`` and ``request_entity``; it runs
+    after the danger detector and changes no intent.
     """
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """The request intent and entity."""
-        return {"request_intent": "ask_service", "request_entity": "service_request"}
+        """The request intent and entity, and the intents that note the requests under ``danger``."""
+        return {"request_intent": "ask_service", "request_entity": "service_request", "noted_on": []}
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Drop request entities from messages whose intent is not the request intent."""
+        """Drop request entities from messages whose intent is not the request intent; note them on danger."""
         for message in messages:
-            if intent_name(message) == self._config["request_intent"]:
+            intent = intent_name(message)
+            if intent == self._config["request_intent"]:
                 continue
             entities = message.get(ENTITIES) or []
             kept = [e for e in entities if e.get("entity") != self._config["request_entity"]]
-            if len(kept) != len(entities):
-                message.set(ENTITIES, kept, add_to_output=True)
+            if len(kept) == len(entities):
+                continue
+            message.set(ENTITIES, kept, add_to_output=True)
+            if intent in self._config.get("noted_on", []):
+                requests = [e["value"] for e in entities if e.get("entity") == self._config["request_entity"]]
+                danger = {**(message.get(DANGER_KEY) or {}), "requests": list(dict.fromkeys(requests))}
+                message.set(DANGER_KEY, danger, add_to_output=True)
         return messages
