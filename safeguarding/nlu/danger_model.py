@@ -247,11 +247,14 @@ class DangerModel:
             return np.zeros(len(texts))
         return self.ngrams.probability(texts)
 
+    def kind(self, embedding: np.ndarray) -> str:
+        """The likely kind of danger of one embedding."""
+        return self.kinds[int(np.argmax(self.kind_weights @ embedding + self.kind_bias))]
+
     def score(self, embedding: np.ndarray) -> DangerScore:
         """One message's danger probability, its likely kind, and whether it reaches the threshold."""
         probability = float(self.probability(embedding))
-        kind = self.kinds[int(np.argmax(self.kind_weights @ embedding + self.kind_bias))]
-        return DangerScore(probability, kind, probability >= self.threshold)
+        return DangerScore(probability, self.kind(embedding), probability >= self.threshold)
 
     def save(self, directory: Path | str) -> None:
         """Write the parameters (numpy arrays, no pickle) and a JSON description to ``directory``."""
@@ -291,6 +294,31 @@ _NGRAM_SETTINGS = {
     "words": {"ngram_range": (1, 2)},
     "chars": {"analyzer": "char_wb", "ngram_range": (2, 4)},
 }
+
+
+def vectorizer_arrays(vectorizers: Dict[str, Any]) -> Dict[str, np.ndarray]:
+    """Fitted TF-IDF vectorizers as numpy arrays (vocabulary in column order, idf), without pickle."""
+    arrays: Dict[str, np.ndarray] = {}
+    for name, vectorizer in vectorizers.items():
+        terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+        arrays[f"{name}_terms"] = np.array(terms, dtype=str)
+        arrays[f"{name}_idf"] = vectorizer.idf_
+    return arrays
+
+
+def vectorizers_from(arrays: Any, settings: Dict[str, Any]) -> Dict[str, Any]:
+    """The TF-IDF vectorizers ``vectorizer_arrays`` stored, each with its ``settings``."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizers = {}
+    for name, setting in settings.items():
+        terms = arrays[f"{name}_terms"].tolist()
+        vectorizer = TfidfVectorizer(
+            sublinear_tf=True, vocabulary={t: i for i, t in enumerate(terms)}, **setting
+        )
+        vectorizer.idf_ = arrays[f"{name}_idf"]
+        vectorizers[name] = vectorizer
+    return vectorizers
 
 
 class NgramHead:
@@ -334,23 +362,15 @@ class NgramHead:
 
     def save(self, path: Path) -> None:
         """The vocabularies, inverse document frequencies and weights, as numpy arrays."""
-        arrays: Dict[str, np.ndarray] = {"weights": self.weights, "bias": np.array([self.bias])}
-        for name, vectorizer in self.vectorizers.items():
-            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
-            arrays[f"{name}_terms"] = np.array(terms, dtype=str)
-            arrays[f"{name}_idf"] = vectorizer.idf_
-        np.savez(path, **arrays)
+        np.savez(
+            path, weights=self.weights, bias=np.array([self.bias]), **vectorizer_arrays(self.vectorizers)
+        )
 
     @classmethod
     def load(cls, path: Path) -> NgramHead:
         """The head saved at ``path``."""
         with np.load(path, allow_pickle=False) as arrays:
-            vectorizers = {}
-            for name in _NGRAM_SETTINGS:
-                terms = arrays[f"{name}_terms"].tolist()
-                vectorizer = cls._vectorizer(name, vocabulary={t: i for i, t in enumerate(terms)})
-                vectorizer.idf_ = arrays[f"{name}_idf"]
-                vectorizers[name] = vectorizer
+            vectorizers = vectorizers_from(arrays, _NGRAM_SETTINGS)
             return cls(vectorizers, arrays["weights"], float(arrays["bias"][0]))
 
 

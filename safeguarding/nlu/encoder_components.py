@@ -45,6 +45,7 @@ from safeguarding.nlu.passages import passages
 
 EMBEDDING_KEY = "sentence_embedding"
 PASSAGES_KEY = "passage_embeddings"
+PASSAGE_TEXTS_KEY = "passage_texts"
 logger = logging.getLogger(__name__)
 
 
@@ -98,6 +99,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             if keep:
                 message.set(EMBEDDING_KEY, embedding)
                 message.set(PASSAGES_KEY, embeddings[start - len(parts) : start])
+                message.set(PASSAGE_TEXTS_KEY, parts)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Embed each message: sentence features for DIET, and the embedding for later components."""
@@ -118,6 +120,17 @@ def _data_fingerprint(directory: Path) -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def read_passages(message: Message, text: str) -> Tuple[List[str], np.ndarray]:
+    """The message and each of its passages, with their embeddings: as the featurizer left them, else new."""
+    embedding, parts = message.get(EMBEDDING_KEY), message.get(PASSAGES_KEY)
+    texts = message.get(PASSAGE_TEXTS_KEY)
+    if embedding is None or parts is None or texts is None:
+        texts = passages(text)
+        embeddings = get_encoder().encode_batch([text, *texts])
+        return [text, *texts], embeddings.astype(np.float32)
+    return [text, *texts], np.vstack([embedding, *parts]).astype(np.float32)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -186,14 +199,9 @@ class DangerClassifier(Trained):
         if self.model is None:
             return messages
         for message, text in with_text(messages, commands=True):
-            embedding = message.get(EMBEDDING_KEY)
-            if embedding is None:
-                embedding = get_encoder().encode(text)
-            parts = message.get(PASSAGES_KEY)
-            rows = np.vstack([embedding, *([] if parts is None else parts)]).astype(np.float32)
+            texts, rows = read_passages(message, text)
             by_meaning = self.model.probability(rows)
-            by_words = self.model.ngram_probability([text, *passages(text)])
-            score = self.model.score(rows[int(np.argmax(by_meaning))])
+            by_words = self.model.ngram_probability(texts)
             # Each layer's most dangerous passage; the two heads' average is the classifier's answer.
             meaning, words = float(by_meaning.max()), float(by_words.max())
             probability = (meaning + words) / 2 if self.model.ngrams is not None else meaning
@@ -201,7 +209,7 @@ class DangerClassifier(Trained):
                 "probability": round(probability, 4),
                 "encoder": round(meaning, 4),
                 "ngrams": round(words, 4),
-                "kind": score.kind,
+                "kind": self.model.kind(rows[int(np.argmax(by_meaning))]),
             }
             message.set(DANGER_MODEL_KEY, found, add_to_output=True)
         return messages
@@ -295,13 +303,8 @@ class LearnedEntityExtractor(Trained, EntityExtractorMixin):
     def labels(self, message: Message, text: str, threshold: float) -> List[Tuple[str, float]]:
         """The labels the model gives the message or one of its passages, most probable first."""
         assert self.model is not None
-        embedding = message.get(EMBEDDING_KEY)
-        if embedding is None:
-            embedding = get_encoder().encode(text)
-        parts = message.get(PASSAGES_KEY)
-        rows = np.vstack([embedding, *([] if parts is None else parts)])
-        texts = [text, *passages(text)] if parts is not None and len(parts) else [text]
-        best = self.model.probabilities(rows[: len(texts)], texts).max(axis=0)
+        texts, rows = read_passages(message, text)
+        best = self.model.probabilities(rows, texts).max(axis=0)
         order = np.argsort(-best)
         return [(self.model.labels[i], float(best[i])) for i in order if best[i] >= threshold]
 

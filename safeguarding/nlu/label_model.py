@@ -27,7 +27,7 @@ import numpy as np
 import yaml
 
 from safeguarding.content.loader import SafeLoader
-from safeguarding.nlu.danger_model import ROOT, SEED
+from safeguarding.nlu.danger_model import ROOT, SEED, vectorizer_arrays, vectorizers_from
 
 WEIGHTS_FILE = "label_model.npz"
 META_FILE = "label_model.json"
@@ -176,11 +176,8 @@ class LabelModel:
             "bias": self.bias,
             "ngram_weights": self.ngram_weights,
             "ngram_bias": self.ngram_bias,
+            **vectorizer_arrays(self.vectorizers),
         }
-        for name, vectorizer in self.vectorizers.items():
-            terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
-            arrays[f"{name}_terms"] = np.array(terms, dtype=str)
-            arrays[f"{name}_idf"] = vectorizer.idf_
         np.savez(directory / WEIGHTS_FILE, **arrays)
         (directory / META_FILE).write_text(json.dumps({"labels": self.labels, **self.info}, indent=2))
 
@@ -190,12 +187,7 @@ class LabelModel:
         directory = Path(directory)
         meta = json.loads((directory / META_FILE).read_text())
         with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as arrays:
-            vectorizers = {}
-            for name in _NGRAM_SETTINGS:
-                terms = arrays[f"{name}_terms"].tolist()
-                vectorizer = _vectorizer(name, vocabulary={t: i for i, t in enumerate(terms)})
-                vectorizer.idf_ = arrays[f"{name}_idf"]
-                vectorizers[name] = vectorizer
+            vectorizers = vectorizers_from(arrays, _NGRAM_SETTINGS)
             model = cls(
                 meta["labels"],
                 arrays["weights"],
