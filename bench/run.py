@@ -91,6 +91,12 @@ def targets(results: Dict) -> List[Dict[str, object]]:
     return found
 
 
+def _command(settings: Dict[str, object]) -> str:
+    """The command that wrote the results: `make bench`, or bench.run with the options that changed."""
+    skipped = [f"--{name.replace('_', '-')}" for name in ("no_cv", "no_cluster") if settings.get(name)]
+    return f"python -m bench.run {' '.join(skipped)}" if skipped else "make bench"
+
+
 def _row(cells: List[object]) -> str:
     return "| " + " | ".join("–" if c is None else str(c) for c in cells) + " |"
 
@@ -101,7 +107,7 @@ def markdown(results: Dict) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `make bench` on {results['date']} ({results['machine']}); "
+        f"Written by `{_command(results['settings'])}` on {results['date']} ({results['machine']}); "
         f"the whole run took {results['duration_min']} min. Every comparison below was measured on this "
         "machine in this run.",
         "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from bench.run import _command
 from bench.speed import alternating, busy_core_seconds, median_run, percentile
 
 
@@ -63,3 +64,9 @@ def test_busy_cores_count_this_process_working():
     while time.process_time() - started < 0.3:
         pass
     assert busy_core_seconds() - before >= 0.2
+
+
+def test_the_results_name_the_command_that_wrote_them():
+    assert _command({"no_cv": False, "no_cluster": False}) == "make bench"
+    assert _command({"no_cv": True, "no_cluster": False}) == "python -m bench.run --no-cv"
+    assert _command({"no_cv": True, "no_cluster": True}) == "python -m bench.run --no-cv --no-cluster"
