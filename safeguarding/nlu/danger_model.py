@@ -290,10 +290,32 @@ NGRAM_FILE = "danger_ngrams.npz"
 NGRAM_C = 10.0
 # Word unigrams and bigrams, and character 2-4-grams within words: spelling slips and text-speak
 # ("hes", "rn", "pls") share most of their character n-grams with the word meant.
-_NGRAM_SETTINGS = {
+_NGRAM_SETTINGS: Dict[str, Dict[str, Any]] = {
     "words": {"ngram_range": (1, 2)},
     "chars": {"analyzer": "char_wb", "ngram_range": (2, 4)},
 }
+
+
+def _tfidf(setting: Dict[str, Any], **fitted: Any) -> Any:
+    """A TF-IDF vectorizer with sublinear term frequency and ``setting`` (and a fitted vocabulary)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(sublinear_tf=True, **setting, **fitted)
+
+
+def fit_ngrams(settings: Dict[str, Dict[str, Any]], texts: Sequence[str]) -> Tuple[Dict[str, Any], Any]:
+    """One TF-IDF vectorizer per entry of ``settings``, fitted on ``texts``, and the texts' n-gram matrix."""
+    from scipy.sparse import hstack
+
+    vectorizers = {name: _tfidf(setting) for name, setting in settings.items()}
+    return vectorizers, hstack([v.fit_transform(texts) for v in vectorizers.values()]).tocsr()
+
+
+def ngram_matrix(vectorizers: Dict[str, Any], texts: Sequence[str]) -> Any:
+    """The texts' n-gram matrix (sparse, one row a text) under fitted vectorizers."""
+    from scipy.sparse import hstack
+
+    return hstack([v.transform(texts) for v in vectorizers.values()]).tocsr()
 
 
 def vectorizer_arrays(vectorizers: Dict[str, Any]) -> Dict[str, np.ndarray]:
@@ -306,16 +328,12 @@ def vectorizer_arrays(vectorizers: Dict[str, Any]) -> Dict[str, np.ndarray]:
     return arrays
 
 
-def vectorizers_from(arrays: Any, settings: Dict[str, Any]) -> Dict[str, Any]:
+def vectorizers_from(arrays: Any, settings: Dict[str, Dict[str, Any]]) -> Dict[str, Any]:
     """The TF-IDF vectorizers ``vectorizer_arrays`` stored, each with its ``settings``."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     vectorizers = {}
     for name, setting in settings.items():
         terms = arrays[f"{name}_terms"].tolist()
-        vectorizer = TfidfVectorizer(
-            sublinear_tf=True, vocabulary={t: i for i, t in enumerate(terms)}, **setting
-        )
+        vectorizer = _tfidf(setting, vocabulary={t: i for i, t in enumerate(terms)})
         vectorizer.idf_ = arrays[f"{name}_idf"]
         vectorizers[name] = vectorizer
     return vectorizers
@@ -335,29 +353,19 @@ class NgramHead:
         self.weights = np.asarray(weights, dtype=np.float64)
         self.bias = float(bias)
 
-    @staticmethod
-    def _vectorizer(name: str, **fitted: Any) -> Any:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        return TfidfVectorizer(sublinear_tf=True, **_NGRAM_SETTINGS[name], **fitted)  # type: ignore[arg-type]
-
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[bool], c: float = NGRAM_C) -> NgramHead:
         """Fit the vectorizers and the regression on all the messages."""
-        from scipy.sparse import hstack
         from sklearn.linear_model import LogisticRegression
 
-        vectorizers = {name: cls._vectorizer(name) for name in _NGRAM_SETTINGS}
-        x = hstack([v.fit_transform(texts) for v in vectorizers.values()]).tocsr()
+        vectorizers, x = fit_ngrams(_NGRAM_SETTINGS, texts)
         model = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=SEED)
         model.fit(x, np.asarray(labels, dtype=bool))
         return cls(vectorizers, model.coef_[0], float(model.intercept_[0]))
 
     def probability(self, texts: Sequence[str]) -> np.ndarray:
         """P(danger) of each text."""
-        from scipy.sparse import hstack
-
-        x = hstack([v.transform(texts) for v in self.vectorizers.values()]).tocsr()
+        x = ngram_matrix(self.vectorizers, texts)
         return 1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))
 
     def save(self, path: Path) -> None:

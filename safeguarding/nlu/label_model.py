@@ -27,7 +27,14 @@ import numpy as np
 import yaml
 
 from safeguarding.content.loader import SafeLoader
-from safeguarding.nlu.danger_model import ROOT, SEED, vectorizer_arrays, vectorizers_from
+from safeguarding.nlu.danger_model import (
+    ROOT,
+    SEED,
+    fit_ngrams,
+    ngram_matrix,
+    vectorizer_arrays,
+    vectorizers_from,
+)
 
 WEIGHTS_FILE = "label_model.npz"
 META_FILE = "label_model.json"
@@ -35,7 +42,7 @@ META_FILE = "label_model.json"
 C = 4.0
 NGRAM_C = 10.0
 FOLDS = 5
-_NGRAM_SETTINGS = {
+_NGRAM_SETTINGS: Dict[str, Dict[str, Any]] = {
     "words": {"ngram_range": (1, 2), "min_df": 2},
     "chars": {"analyzer": "char_wb", "ngram_range": (2, 4), "min_df": 2},
 }
@@ -88,12 +95,6 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _vectorizer(name: str, **fitted: Any) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    return TfidfVectorizer(sublinear_tf=True, **_NGRAM_SETTINGS[name], **fitted)  # type: ignore[arg-type]
-
-
 class LabelModel:
     """P(label) for each label of a message: the average of an embedding head and an n-gram head."""
 
@@ -126,13 +127,10 @@ class LabelModel:
         ngram_c: float = NGRAM_C,
     ) -> LabelModel:
         """One embedding head and one n-gram head per label, on all the messages."""
-        from scipy.sparse import hstack
-
         names = sorted({label for found in labels for label in found})
         if not names:
             raise ValueError("training needs labelled messages")
-        vectorizers = {name: _vectorizer(name) for name in _NGRAM_SETTINGS}
-        grams = hstack([v.fit_transform(texts) for v in vectorizers.values()]).tocsr()
+        vectorizers, grams = fit_ngrams(_NGRAM_SETTINGS, texts)
         weights, bias, ngram_weights, ngram_bias = [], [], [], []
         for name in names:
             y = np.array([name in found for found in labels])
@@ -160,10 +158,8 @@ class LabelModel:
 
     def probabilities(self, embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         """(n, labels): each text's probability of each label, given its embedding."""
-        from scipy.sparse import hstack
-
         meaning = _sigmoid(np.asarray(embeddings, dtype=np.float64) @ self.weights.T + self.bias)
-        grams = hstack([v.transform(texts) for v in self.vectorizers.values()]).tocsr()
+        grams = ngram_matrix(self.vectorizers, texts)
         words = _sigmoid(np.asarray(grams @ self.ngram_weights.T) + self.ngram_bias)
         return (meaning + words) / 2
 
