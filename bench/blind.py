@@ -217,6 +217,7 @@ def score_stories(batch: str) -> Dict[str, Any]:
                 "precision": _rate(hits, said),
                 "recall": _rate(hits, wanted),
                 "turned away": _rate(sum(dismissed(r) for r in replies), len(signs)),
+                "escalated to 999": _rate(sum(outcome(r) == FULL for r in replies), len(signs)),
             }
         intents = _load(batch, "intents")
         if intents:
@@ -226,7 +227,8 @@ def score_stories(batch: str) -> Dict[str, Any]:
             labels = sorted(set(gold))
             macro = f1_score(gold, predicted, labels=labels, average="macro", zero_division=0)
             figures["intents"] = {"messages": len(intents), "macro F1": round(float(macro), 4)}
-        # Each reply to a request, a confront message or a worry is judged on its own.
+        # Each reply to a request, a confront message or a worry is judged on its own; none of them is
+        # danger, so a full escalation is counted too.
         judged: List[Tuple[str, str, str, Callable[[Dict[str, Any], List[str]], bool]]] = [
             (
                 "requests",
@@ -247,7 +249,11 @@ def score_stories(batch: str) -> Dict[str, Any]:
             if items:
                 replies = replies_to(items)
                 count = sum(judge(i, r) for i, r in zip(items, replies, strict=True))
-                figures[title] = {"messages": len(items), measure: _rate(count, len(items))}
+                figures[title] = {
+                    "messages": len(items),
+                    measure: _rate(count, len(items)),
+                    "escalated to 999": _rate(sum(outcome(r) == FULL for r in replies), len(items)),
+                }
         return figures
     finally:
         bot.stop()

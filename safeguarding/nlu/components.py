@@ -44,6 +44,7 @@ DANGER_INTENT = "danger"
 CONFRONT_INTENT = "confront"
 FALLBACK_INTENT = "nlu_fallback"
 SIGN_INTENT = "describe_warning_sign"
+WORRY_INTENT = "describe_worry"
 VOCABULARY_FILE = "vocabulary.json"
 PREFIX = 4
 
@@ -94,24 +95,48 @@ class DangerDetector(_LexiconComponent):
     It runs after the intent classifier and the fallback classifier and
     overrides both. The danger classifier (``danger_model`` in the parse
     result: the average of its sentence-encoder and n-gram heads) escalates
-    on its own from ``escalate_at``. The lexicon escalates when the
+    on its own from ``escalate_at``, or from ``sign_escalate_at`` when the
+    message is read as a warning sign or a worry (an intent of
+    ``sign_intents``): the classifier sits close to danger on those ("older
+    lads have taken my son under their wing"). The lexicon escalates when the
     classifier gives the message at least ``lexicon_floor`` or the intent
     classifier says danger too (a phrase match in a message both classifiers
     find plainly harmless is more often an idiom than a disclosure). Where
     the lexicon is overruled, only the intent classifier says danger, or the
     classifier gives at least ``ask_at``, the message is flagged for the
     safety check ("Is a child in danger right now?", with the 999 line and
-    never-confront). The thresholds were chosen on the dev tier and the older
-    blind batches. What each layer found is added to the parse result under
-    ``danger``.
+    never-confront). A threat to confront stays one unless the classifier
+    gives the message at least ``confront_yields_at`` and the intent
+    classifier does not read a threat to confront. What each layer found is
+    added to the parse result under ``danger``.
     """
 
     matcher_class = DangerMatcher
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Escalate from ``escalate_at``, ask from ``ask_at``; the lexicon needs ``lexicon_floor``."""
-        return {"escalate_at": 0.9, "ask_at": 0.5, "lexicon_floor": 0.2}
+        """Escalate from ``escalate_at`` (signs and worries: ``sign_escalate_at``), ask from ``ask_at``."""
+        return {
+            "escalate_at": 0.9,
+            "sign_escalate_at": 0.9,
+            "sign_intents": [SIGN_INTENT, WORRY_INTENT],
+            "ask_at": 0.5,
+            "lexicon_floor": 0.2,
+            "confront_yields_at": None,
+        }
+
+    def _escalate_at(self, classifier_intent: str | None) -> float:
+        """The classifier's threshold for escalating alone: higher for a warning sign or a worry."""
+        if classifier_intent in self._config["sign_intents"]:
+            return float(self._config["sign_escalate_at"])
+        return float(self._config["escalate_at"])
+
+    def _confront_yields(self, probability: float | None, classifier_intent: str | None) -> bool:
+        """Whether a confront match gives way to danger: the classifier all but sure, the intent no threat."""
+        at = self._config["confront_yields_at"]
+        if at is None or probability is None:
+            return False
+        return probability >= at and classifier_intent != CONFRONT_INTENT
 
     def read(self, message: Message, text: str, matcher: DangerMatcher) -> None:
         """Override the intent of the message when the layers say danger or confront; else maybe ask."""
@@ -125,7 +150,7 @@ class DangerDetector(_LexiconComponent):
             "classifier_intent": classifier_intent,
         }
         if probability is not None:
-            found["encoder"] = probability >= self._config["escalate_at"]
+            found["encoder"] = probability >= self._escalate_at(classifier_intent)
             found["encoder_kind"] = model.get("kind")
         message.set(DANGER_KEY, found, add_to_output=True)
         backed = probability is None or probability >= self._config["lexicon_floor"]
@@ -133,7 +158,7 @@ class DangerDetector(_LexiconComponent):
         unsure = probability is not None and probability >= self._config["ask_at"]
         if lexicon_kept:
             override_intent(message, DANGER_INTENT)
-        elif result.confront:
+        elif result.confront and not self._confront_yields(probability, classifier_intent):
             # A threat to confront sounds violent to the classifier: the lexicon's reading wins.
             override_intent(message, CONFRONT_INTENT)
         elif found.get("encoder"):
