@@ -183,6 +183,11 @@ def dismissed(replies: Sequence[str]) -> bool:
     return any(marker in text for marker in DISMISSALS)
 
 
+def escalated(replies: Sequence[Sequence[str]]) -> float:
+    """The share of the replies that are the full danger escalation."""
+    return _rate(sum(outcome(r) == FULL for r in replies), len(replies))
+
+
 def _load(batch: str, part: str) -> List[Dict[str, Any]]:
     path = BLIND / f"{batch}_{part}.yml"
     return yaml.safe_load(path.read_text(encoding="utf-8"))["messages"] if path.exists() else []
@@ -217,7 +222,7 @@ def score_stories(batch: str) -> Dict[str, Any]:
                 "precision": _rate(hits, said),
                 "recall": _rate(hits, wanted),
                 "turned away": _rate(sum(dismissed(r) for r in replies), len(signs)),
-                "escalated to 999": _rate(sum(outcome(r) == FULL for r in replies), len(signs)),
+                "escalated to 999": escalated(replies),
             }
         intents = _load(batch, "intents")
         if intents:
@@ -252,7 +257,7 @@ def score_stories(batch: str) -> Dict[str, Any]:
                 figures[title] = {
                     "messages": len(items),
                     measure: _rate(count, len(items)),
-                    "escalated to 999": _rate(sum(outcome(r) == FULL for r in replies), len(items)),
+                    "escalated to 999": escalated(replies),
                 }
         return figures
     finally:

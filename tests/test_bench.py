@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+import yaml
+
+from bench.blind import escalated
 from bench.run import _command
 from bench.speed import alternating, busy_core_seconds, median_run, percentile
 
@@ -70,3 +74,15 @@ def test_the_results_name_the_command_that_wrote_them():
     assert _command({"no_cv": False, "no_cluster": False}) == "make bench"
     assert _command({"no_cv": True, "no_cluster": False}) == "python -m bench.run --no-cv"
     assert _command({"no_cv": True, "no_cluster": True}) == "python -m bench.run --no-cv --no-cluster"
+
+
+def test_only_the_danger_reply_counts_as_escalated_to_999():
+    responses = yaml.safe_load(Path("domain.yml").read_text(encoding="utf-8"))["responses"]
+    replies = [
+        [responses["utter_danger_999"][0]["text"], "Then contact:"],
+        ["I want to be sure your child is safe. Call 999 if so.\nIs a child in danger right now?"],
+        ["Take care."],
+        ["If a child is in immediate danger, call 999. What else would you like to know?"],
+    ]
+    assert escalated(replies) == 0.25
+    assert escalated([]) == 0.0

@@ -10,6 +10,7 @@ import yaml
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.common import override_defaults
 
 from safeguarding.nlu.components import DangerDetector
 
@@ -88,7 +89,8 @@ def test_with_no_floor_the_lexicon_escalates_whatever_the_classifier_says(nlp):
 def test_a_model_saved_before_an_option_existed_loads_with_its_default(nlp):
     settings = assistant_settings()
     del settings["confront_yields_at"]
-    component = DangerDetector(settings)
+    # As Rasa's graph builds each component when a model loads: the saved settings over the defaults.
+    component = DangerDetector(override_defaults(DangerDetector.get_default_config(), settings))
     message = Message(
         data={
             TEXT: "i'm going round there to batter him",

@@ -66,8 +66,8 @@ class FromConfig(GraphComponent):
     """A component made from its configuration alone: nothing to train, nothing to store."""
 
     def __init__(self, config: Dict[str, Any]) -> None:
-        """Keep the configuration, over the defaults (a model saved before an option existed still loads)."""
-        self._config = {**self.get_default_config(), **config}
+        """Keep the configuration."""
+        self._config = config
 
     @classmethod
     def create(
