@@ -96,9 +96,9 @@ def _rate(flags) -> float:
     return round(sum(flags) / len(flags), 4)
 
 
-# Where the frozen tier stands (never tuned on; over REST 0.941 full escalation, 1.000 a 999 line and
-# 0.046 harmless escalated when set): a change may not make it worse. The aims are 0.97, 1.00 and 0.03.
-FROZEN_FLOOR = {"full escalation": 0.93, "999 line": 0.98, "harmless escalated": 0.06}
+# Where the frozen tier stands (never tuned on; 0.952 full escalation, 1.000 a 999 line and 0.046
+# harmless escalated when set): a change may not make it worse. The aims are 0.97, 1.00 and 0.03.
+FROZEN_FLOOR = {"full escalation": 0.94, "999 line": 0.98, "harmless escalated": 0.06}
 
 
 @pytest.mark.model

@@ -25,10 +25,10 @@ PHRASINGS = {
     ]
     for tier in TIERS
 }
-# Where the frozen tier stands (precision 0.905, recall 0.653; the patterns alone: 0.922 and 0.476): a change
+# Where the frozen tier stands (precision 0.914, recall 0.730; the patterns alone: 0.922 and 0.476): a change
 # may not make it worse. The aim is 0.95 and 0.90. (When the learned reader joined the patterns it was 0.906
-# and 0.661; the danger classifier's newer ordinary messages, its negative examples, cost one sign.)
-FLOOR = {"dev": {"precision": 0.95, "recall": 0.95}, "frozen": {"precision": 0.90, "recall": 0.65}}
+# and 0.661; its second set of examples, data/warning_signs/parents_c.yml, raised it to 0.914 and 0.730.)
+FLOOR = {"dev": {"precision": 0.95, "recall": 0.95}, "frozen": {"precision": 0.91, "recall": 0.72}}
 
 
 def _score(items, found) -> dict:
